@@ -1,0 +1,64 @@
+package io.github.sparkloss;
+
+import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.spark.LossFunctions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+
+/**
+ * Entry point of the Java/Scala API: registration in an existing session, and typed {@link Column}
+ * builders for the five losses.
+ *
+ * <pre>{@code
+ * SparkLoss.register(spark);
+ * df.groupBy("model").agg(
+ *     SparkLoss.crossEntropy(col("logits"), col("label")).labelSmoothing(0.1).value());
+ * }</pre>
+ */
+public final class SparkLoss {
+  private SparkLoss() {}
+
+  /**
+   * Registers every sparkloss SQL function in {@code spark}'s session, the same functions the
+   * {@link SparkLossExtensions} extension registers. Calling it again is harmless.
+   */
+  public static void register(SparkSession spark) {
+    FunctionRegistry registry =
+        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
+    LossFunctions.all().forEach(f -> registry.registerFunction(f._1(), f._2(), f._3()));
+  }
+
+  /** Whether the sparkloss functions are registered in {@code spark}'s session. */
+  public static boolean isRegistered(SparkSession spark) {
+    FunctionRegistry registry =
+        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
+    return registry.functionExists(FunctionIdentifier.apply(Loss.KL_DIV.sqlName() + "_stats"));
+  }
+
+  /** {@code cross_entropy(input, target)}: logits and class indices or probabilities. */
+  public static LossColumn crossEntropy(Column input, Column target) {
+    return new LossColumn(Loss.CROSS_ENTROPY, input, target);
+  }
+
+  /** {@code nll_loss(input, target)}: log-probabilities and class indices. */
+  public static LossColumn nllLoss(Column input, Column target) {
+    return new LossColumn(Loss.NLL_LOSS, input, target);
+  }
+
+  /** {@code binary_cross_entropy(input, target)}: probabilities and targets in [0, 1]. */
+  public static LossColumn binaryCrossEntropy(Column input, Column target) {
+    return new LossColumn(Loss.BINARY_CROSS_ENTROPY, input, target);
+  }
+
+  /** {@code binary_cross_entropy_with_logits(input, target)}: logits and targets in [0, 1]. */
+  public static LossColumn binaryCrossEntropyWithLogits(Column input, Column target) {
+    return new LossColumn(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS, input, target);
+  }
+
+  /** {@code kl_div(input, target)}: log-probabilities and (log-)probabilities. */
+  public static LossColumn klDiv(Column input, Column target) {
+    return new LossColumn(Loss.KL_DIV, input, target);
+  }
+}

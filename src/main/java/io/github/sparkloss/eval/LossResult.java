@@ -1,0 +1,33 @@
+package io.github.sparkloss.eval;
+
+import java.util.List;
+
+/**
+ * A reduced loss with everything needed to audit it: the value, its numerator and denominator, and
+ * the row counters. {@code rows} counts the rows that were evaluated; ignored, null and bad rows
+ * are counted apart, so the four counters add up to every row seen.
+ *
+ * @param value the reduced loss (NaN for a mean over nothing, 0 for a sum over nothing)
+ * @param lossSum the numerator, {@code sum(s_n * l_n)}
+ * @param weightSum the denominator before the class count factor of element-wise means
+ * @param perClass per-class partials, or null when not asked for
+ */
+public record LossResult(
+    double value,
+    double lossSum,
+    double weightSum,
+    long rows,
+    long ignoredRows,
+    long nullRows,
+    long badRows,
+    List<ClassResult> perClass) {
+
+  /**
+   * One class's share. For class-index targets class c groups the rows whose target is c; for
+   * probability targets and element-wise losses it is element column c.
+   *
+   * @param value the class's loss under the same reduction (mean: lossSum / weightSum)
+   */
+  public record ClassResult(
+      int classIndex, double value, double lossSum, double weightSum, long rows) {}
+}

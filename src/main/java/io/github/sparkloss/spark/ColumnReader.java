@@ -1,0 +1,147 @@
+package io.github.sparkloss.spark;
+
+import io.github.sparkloss.eval.RowInput;
+import java.io.Serializable;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.UserDefinedType;
+
+/**
+ * Reads one vector column of Spark's internal row straight into a {@link RowInput} array: {@code
+ * array<float>} (widened element by element, no intermediate copy), {@code array<double>}, or an
+ * MLlib vector, dense or sparse, read from its internal struct without building a {@code Vector}
+ * object. Scalar columns are read as one-element vectors.
+ */
+final class ColumnReader implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  enum Kind {
+    FLOAT_ARRAY,
+    DOUBLE_ARRAY,
+    ML_VECTOR,
+    SCALAR
+  }
+
+  /**
+   * Field ordinals and type tags of MLlib's VectorUDT struct {@code (type, size, indices, values)}.
+   */
+  private static final int VECTOR_FIELDS = 4;
+
+  private static final byte SPARSE = 0;
+
+  final Kind kind;
+  final String column;
+  private final boolean containsNull;
+
+  private ColumnReader(Kind kind, String column, boolean containsNull) {
+    this.kind = kind;
+    this.column = column;
+    this.containsNull = containsNull;
+  }
+
+  /** A reader for {@code type}, or null when the type is not a vector or scalar number. */
+  static ColumnReader forType(DataType type, String column) {
+    if (type instanceof ArrayType) {
+      ArrayType at = (ArrayType) type;
+      if (at.elementType() == DataTypes.FloatType) {
+        return new ColumnReader(Kind.FLOAT_ARRAY, column, at.containsNull());
+      }
+      if (at.elementType() == DataTypes.DoubleType) {
+        return new ColumnReader(Kind.DOUBLE_ARRAY, column, at.containsNull());
+      }
+      return null;
+    }
+    if (isMlVector(type)) {
+      return new ColumnReader(Kind.ML_VECTOR, column, false);
+    }
+    if (type instanceof NumericType) {
+      return new ColumnReader(Kind.SCALAR, column, false);
+    }
+    return null;
+  }
+
+  /** MLlib's {@code VectorUDT}, of either the ml or the older mllib package. */
+  static boolean isMlVector(DataType type) {
+    return type instanceof UserDefinedType && type.getClass().getSimpleName().equals("VectorUDT");
+  }
+
+  boolean isVector() {
+    return kind != Kind.SCALAR;
+  }
+
+  /** The type the aggregate asks Spark to deliver: scalars are cast to double, vectors as is. */
+  DataType deliveredType(DataType given) {
+    return kind == Kind.SCALAR ? DataTypes.DoubleType : given;
+  }
+
+  /**
+   * Reads the non-null value at {@code ordinal} into {@code r}'s input or target.
+   *
+   * @return -1, or the index of a null element found inside an array
+   */
+  int read(InternalRow row, int ordinal, RowInput r, boolean intoTarget) {
+    switch (kind) {
+      case SCALAR:
+        {
+          double[] dst = intoTarget ? r.target(1) : r.input(1);
+          dst[0] = row.getDouble(ordinal);
+          return -1;
+        }
+      case FLOAT_ARRAY:
+        {
+          ArrayData a = row.getArray(ordinal);
+          int n = a.numElements();
+          double[] dst = intoTarget ? r.target(n) : r.input(n);
+          for (int i = 0; i < n; i++) {
+            if (containsNull && a.isNullAt(i)) {
+              return i;
+            }
+            dst[i] = a.getFloat(i);
+          }
+          return -1;
+        }
+      case DOUBLE_ARRAY:
+        {
+          ArrayData a = row.getArray(ordinal);
+          int n = a.numElements();
+          double[] dst = intoTarget ? r.target(n) : r.input(n);
+          for (int i = 0; i < n; i++) {
+            if (containsNull && a.isNullAt(i)) {
+              return i;
+            }
+            dst[i] = a.getDouble(i);
+          }
+          return -1;
+        }
+      case ML_VECTOR:
+        readVector(row.getStruct(ordinal, VECTOR_FIELDS), r, intoTarget);
+        return -1;
+      default:
+        throw new IllegalStateException(kind.toString());
+    }
+  }
+
+  private static void readVector(InternalRow v, RowInput r, boolean intoTarget) {
+    ArrayData values = v.getArray(3);
+    if (v.getByte(0) == SPARSE) {
+      int size = v.getInt(1);
+      ArrayData indices = v.getArray(2);
+      double[] dst = intoTarget ? r.target(size) : r.input(size);
+      java.util.Arrays.fill(dst, 0, size, 0.0);
+      int nnz = indices.numElements();
+      for (int i = 0; i < nnz; i++) {
+        dst[indices.getInt(i)] = values.getDouble(i);
+      }
+    } else {
+      int n = values.numElements();
+      double[] dst = intoTarget ? r.target(n) : r.input(n);
+      for (int i = 0; i < n; i++) {
+        dst[i] = values.getDouble(i);
+      }
+    }
+  }
+}

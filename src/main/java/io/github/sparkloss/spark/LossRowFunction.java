@@ -1,0 +1,87 @@
+package io.github.sparkloss.spark;
+
+import io.github.sparkloss.eval.BoundLoss;
+import io.github.sparkloss.eval.RowInput;
+import io.github.sparkloss.state.LossState;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * A loss with reduction {@code none}: the per-row loss, as a double, or for element-wise losses
+ * over vector columns the per-element losses as {@code array<double>}, as PyTorch returns them.
+ * Null inputs give null; a bad row fails, or under {@code on_bad_row => 'skip'} gives null.
+ */
+final class LossRowFunction implements ScalarFunction<Object> {
+  private static final long serialVersionUID = 1L;
+
+  private final LossCall call;
+  private final BoundLoss bound;
+  private final boolean vectorResult;
+  private transient RowInput row;
+  private transient LossState scratchState;
+
+  LossRowFunction(LossCall call) {
+    this.call = call;
+    this.bound = call.bound();
+    this.vectorResult =
+        !call.classIndexTarget() && call.inputReader().isVector() && call.loss().isElementwise();
+  }
+
+  @Override
+  public String name() {
+    return call.functionName();
+  }
+
+  @Override
+  public DataType[] inputTypes() {
+    return call.deliveredTypes();
+  }
+
+  @Override
+  public DataType resultType() {
+    return vectorResult
+        ? DataTypes.createArrayType(DataTypes.DoubleType, false)
+        : DataTypes.DoubleType;
+  }
+
+  @Override
+  public Object produceResult(InternalRow in) {
+    boolean hasSampleWeight = call.hasSampleWeight();
+    if (in.isNullAt(0) || in.isNullAt(1) || (hasSampleWeight && in.isNullAt(2))) {
+      return null;
+    }
+    RowInput r = row;
+    if (r == null) {
+      r = row = new RowInput();
+      scratchState = bound.newState();
+    }
+    int nullAt = call.inputReader().read(in, 0, r, false);
+    if (nullAt >= 0) {
+      bound.addNullElementRow(scratchState, call.inputReader().column, nullAt);
+      return null;
+    }
+    if (call.classIndexTarget()) {
+      r.indexIsDouble = !call.indexIsLong();
+      if (call.indexIsLong()) {
+        r.index = in.getLong(1);
+      } else {
+        r.indexAsDouble = in.getDouble(1);
+      }
+    } else {
+      nullAt = call.targetReader().read(in, 1, r, true);
+      if (nullAt >= 0) {
+        bound.addNullElementRow(scratchState, call.targetReader().column, nullAt);
+        return null;
+      }
+    }
+    r.sampleWeight = hasSampleWeight ? in.getDouble(2) : 1.0;
+    if (vectorResult) {
+      double[] losses = bound.rowElementLosses(r);
+      return losses == null ? null : new GenericArrayData(losses);
+    }
+    return bound.rowLoss(r);
+  }
+}

@@ -1,0 +1,87 @@
+package io.github.sparkloss.spark;
+
+import io.github.sparkloss.eval.LossResult;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The SQL result types of the loss functions and the conversion of a {@link LossResult}. */
+public final class Results {
+  private Results() {}
+
+  /** {@code struct<class:int, value:double, loss_sum:double, weight_sum:double, rows:bigint>}. */
+  public static final StructType CLASS_TYPE =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("class", DataTypes.IntegerType, false),
+            DataTypes.createStructField("value", DataTypes.DoubleType, false),
+            DataTypes.createStructField("loss_sum", DataTypes.DoubleType, false),
+            DataTypes.createStructField("weight_sum", DataTypes.DoubleType, false),
+            DataTypes.createStructField("rows", DataTypes.LongType, false)
+          });
+
+  /** The per-class breakdown: one struct per class, in class order. */
+  public static final DataType PER_CLASS_TYPE = DataTypes.createArrayType(CLASS_TYPE, false);
+
+  /**
+   * {@code struct<value, loss_sum, weight_sum, rows, ignored_rows, null_rows, bad_rows,
+   * per_class>}; per_class is null unless asked for with {@code per_class => true}.
+   */
+  public static final StructType STATS_TYPE =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("value", DataTypes.DoubleType, false),
+            DataTypes.createStructField("loss_sum", DataTypes.DoubleType, false),
+            DataTypes.createStructField("weight_sum", DataTypes.DoubleType, false),
+            DataTypes.createStructField("rows", DataTypes.LongType, false),
+            DataTypes.createStructField("ignored_rows", DataTypes.LongType, false),
+            DataTypes.createStructField("null_rows", DataTypes.LongType, false),
+            DataTypes.createStructField("bad_rows", DataTypes.LongType, false),
+            DataTypes.createStructField("per_class", PER_CLASS_TYPE, true)
+          });
+
+  static DataType type(Output output) {
+    switch (output) {
+      case VALUE:
+        return DataTypes.DoubleType;
+      case PER_CLASS:
+        return PER_CLASS_TYPE;
+      case STATS:
+        return STATS_TYPE;
+      default:
+        throw new IllegalStateException(output.toString());
+    }
+  }
+
+  static InternalRow stats(LossResult r) {
+    return new GenericInternalRow(
+        new Object[] {
+          r.value(),
+          r.lossSum(),
+          r.weightSum(),
+          r.rows(),
+          r.ignoredRows(),
+          r.nullRows(),
+          r.badRows(),
+          r.perClass() == null ? null : perClass(r)
+        });
+  }
+
+  static ArrayData perClass(LossResult r) {
+    List<LossResult.ClassResult> classes = r.perClass();
+    Object[] rows = new Object[classes.size()];
+    for (int i = 0; i < rows.length; i++) {
+      LossResult.ClassResult c = classes.get(i);
+      rows[i] =
+          new GenericInternalRow(
+              new Object[] {c.classIndex(), c.value(), c.lossSum(), c.weightSum(), c.rows()});
+    }
+    return new GenericArrayData(rows);
+  }
+}

@@ -1,0 +1,40 @@
+package io.github.sparkloss.eval;
+
+import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.options.LossOptions;
+import io.github.sparkloss.options.Reduction;
+import io.github.sparkloss.options.TargetKind;
+import java.util.Random;
+
+/** Merge contract of CrossEntropyProbabilities. */
+class CrossEntropyProbabilitiesContractTest extends LossContractTest {
+  @Override
+  LossOptions options(Reduction r) {
+    return LossOptions.builder(Loss.CROSS_ENTROPY)
+        .weight(1, 2, 0.5, 1e-3, 7)
+        .labelSmoothing(0.2)
+        .reduction(r)
+        .build();
+  }
+
+  @Override
+  TargetKind kind() {
+    return TargetKind.PROBABILITIES;
+  }
+
+  @Override
+  Row row(Random rnd) {
+    return new Row(logits(rnd, C), 0, probabilities(rnd, C), sampleWeight(rnd));
+  }
+
+  @Override
+  Row badRow() {
+    return new Row(new double[C], 0, new double[3], 1.0);
+  }
+
+  @Override
+  String badRowMessage() {
+    return "cross_entropy: target in column y has 3 entries but the input has 5 classes;"
+        + " expected one probability per class";
+  }
+}

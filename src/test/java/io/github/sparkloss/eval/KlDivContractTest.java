@@ -1,0 +1,35 @@
+package io.github.sparkloss.eval;
+
+import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.options.LossOptions;
+import io.github.sparkloss.options.Reduction;
+import io.github.sparkloss.options.TargetKind;
+import java.util.Random;
+
+/** Merge contract of KlDivergence. */
+class KlDivContractTest extends LossContractTest {
+  @Override
+  LossOptions options(Reduction r) {
+    return LossOptions.builder(Loss.KL_DIV).weight(1, 2, 0.5, 1e-3, 7).reduction(r).build();
+  }
+
+  @Override
+  TargetKind kind() {
+    return TargetKind.ELEMENTWISE;
+  }
+
+  @Override
+  Row row(Random rnd) {
+    return new Row(logSoftmax(logits(rnd, C)), 0, probabilities(rnd, C), sampleWeight(rnd));
+  }
+
+  @Override
+  Row badRow() {
+    return new Row(new double[C], 0, new double[C], Double.NaN);
+  }
+
+  @Override
+  String badRowMessage() {
+    return "kl_div: sample_weight NaN in column w is not allowed; expected a finite number >= 0";
+  }
+}
