@@ -1,14 +1,12 @@
 package io.github.sparkloss;
 
-import io.github.sparkloss.options.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.spark.Output;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
@@ -28,72 +26,67 @@ import org.apache.spark.sql.functions;
  * sparkloss functions in the active session if they are not there yet.
  */
 public final class LossColumn {
-  private final Loss loss;
+  private final LossOptions options;
   private final Column input;
   private final Column target;
   private final Column sampleWeight;
-  private final Map<String, Object> options;
 
-  LossColumn(Loss loss, Column input, Column target) {
-    this(loss, input, target, null, new LinkedHashMap<>());
-  }
-
-  private LossColumn(
-      Loss loss, Column input, Column target, Column sampleWeight, Map<String, Object> options) {
-    this.loss = loss;
+  LossColumn(LossOptions options, Column input, Column target, Column sampleWeight) {
+    this.options = options;
     this.input = input;
     this.target = target;
     this.sampleWeight = sampleWeight;
-    this.options = options;
   }
 
-  private LossColumn with(LossOptions.Option option, Object value) {
-    Map<String, Object> next = new LinkedHashMap<>(options);
-    next.put(option.key(), value);
-    LossOptions.Builder check = LossOptions.builder(loss);
-    next.forEach(check::set);
-    check.build();
-    return new LossColumn(loss, input, target, sampleWeight, next);
+  private LossColumn with(Consumer<LossOptions.Builder> change) {
+    LossOptions.Builder b = options.toBuilder();
+    change.accept(b);
+    return new LossColumn(b.build(), input, target, sampleWeight);
+  }
+
+  /** The options as bound so far. */
+  public LossOptions options() {
+    return options;
   }
 
   /** Per-class weights, one per class. */
   public LossColumn weight(double... weight) {
-    return with(LossOptions.Option.WEIGHT, weight.clone());
+    return with(b -> b.weight(weight));
   }
 
   /** Target value whose rows are ignored (cross_entropy, nll_loss); default -100. */
   public LossColumn ignoreIndex(long ignoreIndex) {
-    return with(LossOptions.Option.IGNORE_INDEX, ignoreIndex);
+    return with(b -> b.ignoreIndex(ignoreIndex));
   }
 
   /** Label smoothing in [0, 1] (cross_entropy). */
   public LossColumn labelSmoothing(double labelSmoothing) {
-    return with(LossOptions.Option.LABEL_SMOOTHING, labelSmoothing);
+    return with(b -> b.labelSmoothing(labelSmoothing));
   }
 
   /** Weight of positive examples per class (binary_cross_entropy_with_logits). */
   public LossColumn posWeight(double... posWeight) {
-    return with(LossOptions.Option.POS_WEIGHT, posWeight.clone());
+    return with(b -> b.posWeight(posWeight));
   }
 
   /** Whether the target holds log-probabilities (kl_div). */
   public LossColumn logTarget(boolean logTarget) {
-    return with(LossOptions.Option.LOG_TARGET, logTarget);
+    return with(b -> b.logTarget(logTarget));
   }
 
   /** none, sum, mean (the default) or batchmean (kl_div). */
   public LossColumn reduction(Reduction reduction) {
-    return with(LossOptions.Option.REDUCTION, reduction.sqlName());
+    return with(b -> b.reduction(reduction));
   }
 
   /** fail (the default) or skip. */
   public LossColumn onBadRow(OnBadRow onBadRow) {
-    return with(LossOptions.Option.ON_BAD_ROW, onBadRow.sqlName());
+    return with(b -> b.onBadRow(onBadRow));
   }
 
   /** A numeric column: a row of weight s counts as s copies of itself. */
   public LossColumn sampleWeight(Column weight) {
-    return new LossColumn(loss, input, target, weight, options);
+    return new LossColumn(options, input, target, weight);
   }
 
   /** The reduced loss (or, with reduction none, the per-row loss). */
@@ -131,11 +124,12 @@ public final class LossColumn {
     if (sampleWeight != null) {
       args.add(named("sample_weight", sampleWeight));
     }
-    options.forEach((k, v) -> args.add(named(k, functions.lit(v))));
+    options.namedArguments().forEach((k, v) -> args.add(named(k, functions.lit(v))));
     if (perClass) {
       args.add(named("per_class", functions.lit(true)));
     }
-    return functions.call_function(output.functionName(loss), args.toArray(new Column[0]));
+    return functions.call_function(
+        output.functionName(options.loss()), args.toArray(new Column[0]));
   }
 
   private static Column named(String key, Column value) {

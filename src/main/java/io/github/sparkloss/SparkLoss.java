@@ -1,6 +1,7 @@
 package io.github.sparkloss;
 
 import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.spark.LossFunctions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
@@ -37,28 +38,36 @@ public final class SparkLoss {
     return registry.functionExists(FunctionIdentifier.apply(Loss.KL_DIV.sqlName() + "_stats"));
   }
 
+  /**
+   * A loss with options already built, e.g. from a configuration file: {@code
+   * SparkLoss.column(LossOptions.builder(Loss.KL_DIV).logTarget(true).build(), x, t)}.
+   */
+  public static LossColumn column(LossOptions options, Column input, Column target) {
+    return new LossColumn(options, input, target, null);
+  }
+
   /** {@code cross_entropy(input, target)}: logits and class indices or probabilities. */
   public static LossColumn crossEntropy(Column input, Column target) {
-    return new LossColumn(Loss.CROSS_ENTROPY, input, target);
+    return column(LossOptions.defaults(Loss.CROSS_ENTROPY), input, target);
   }
 
   /** {@code nll_loss(input, target)}: log-probabilities and class indices. */
   public static LossColumn nllLoss(Column input, Column target) {
-    return new LossColumn(Loss.NLL_LOSS, input, target);
+    return column(LossOptions.defaults(Loss.NLL_LOSS), input, target);
   }
 
   /** {@code binary_cross_entropy(input, target)}: probabilities and targets in [0, 1]. */
   public static LossColumn binaryCrossEntropy(Column input, Column target) {
-    return new LossColumn(Loss.BINARY_CROSS_ENTROPY, input, target);
+    return column(LossOptions.defaults(Loss.BINARY_CROSS_ENTROPY), input, target);
   }
 
   /** {@code binary_cross_entropy_with_logits(input, target)}: logits and targets in [0, 1]. */
   public static LossColumn binaryCrossEntropyWithLogits(Column input, Column target) {
-    return new LossColumn(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS, input, target);
+    return column(LossOptions.defaults(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS), input, target);
   }
 
   /** {@code kl_div(input, target)}: log-probabilities and (log-)probabilities. */
   public static LossColumn klDiv(Column input, Column target) {
-    return new LossColumn(Loss.KL_DIV, input, target);
+    return column(LossOptions.defaults(Loss.KL_DIV), input, target);
   }
 }

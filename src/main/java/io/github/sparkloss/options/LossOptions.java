@@ -180,6 +180,33 @@ public final class LossOptions implements java.io.Serializable {
     return b;
   }
 
+  /**
+   * The options as SQL named arguments would give them: every option that differs from its default,
+   * plus reduction and on_bad_row; values are numbers, booleans, strings or double[]. {@code
+   * builder(loss)} with each entry {@link Builder#set set} rebuilds equal options.
+   */
+  public java.util.Map<String, Object> namedArguments() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (weight != null) {
+      m.put(Option.WEIGHT.key(), weight.clone());
+    }
+    if (ignoreIndexSet) {
+      m.put(Option.IGNORE_INDEX.key(), ignoreIndex);
+    }
+    if (labelSmoothing != 0.0) {
+      m.put(Option.LABEL_SMOOTHING.key(), labelSmoothing);
+    }
+    if (posWeight != null) {
+      m.put(Option.POS_WEIGHT.key(), posWeight.clone());
+    }
+    if (logTarget) {
+      m.put(Option.LOG_TARGET.key(), true);
+    }
+    m.put(Option.REDUCTION.key(), reduction.sqlName());
+    m.put(Option.ON_BAD_ROW.key(), onBadRow.sqlName());
+    return m;
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(loss.sqlName()).append('(');

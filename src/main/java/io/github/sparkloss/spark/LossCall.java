@@ -5,6 +5,7 @@ import io.github.sparkloss.options.Loss;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
+import io.github.sparkloss.options.Suggest;
 import io.github.sparkloss.options.TargetKind;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -252,41 +253,13 @@ final class LossCall implements Serializable {
         + " pos_weight, log_target, reduction, on_bad_row (as the loss allows)";
   }
 
-  /** " (did you mean 'weight'?)" for the nearest known name, or "". */
+  /** " (did you mean 'weight'?)" for the nearest known argument name, or "". */
   static String suggest(String key) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
     List<String> known = new ArrayList<>(List.of(INPUT, TARGET, SAMPLE_WEIGHT, PER_CLASS));
     for (LossOptions.Option o : LossOptions.Option.values()) {
       known.add(o.key());
     }
-    for (String k : known) {
-      int d = editDistance(key, k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return bestDistance <= Math.max(2, key.length() / 3) ? " (did you mean '" + best + "'?)" : "";
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return Suggest.didYouMean(key, known);
   }
 
   /** Evaluates a constant option once, as a Java value (numbers, strings, booleans, lists). */

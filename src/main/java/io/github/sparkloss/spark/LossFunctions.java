@@ -4,10 +4,8 @@ import io.github.sparkloss.options.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
-import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import scala.Function1;
 import scala.Tuple3;
 import scala.collection.immutable.Seq;
@@ -42,9 +40,9 @@ public final class LossFunctions {
     LossCall call = LossCall.parse(loss, output, CollectionConverters.asJava(args));
     Seq<Expression> children = CollectionConverters.asScala(call.children()).toList();
     if (call.isRowFunction()) {
-      return new ApplyFunctionExpression(new LossRowFunction(call), children);
+      return new LossRowExpression(new LossRowFunction(call), children);
     }
-    return new V2Aggregator<>(new LossAggregate(call), children, 0, 0);
+    return new LossAggregator(new LossAggregate(call), children, 0, 0);
   }
 
   private static ExpressionInfo info(Loss loss, Output output) {

@@ -76,6 +76,9 @@ import scala.runtime.BoxedUnit;
  */
 public final class MechanismBench {
 
+  private static final java.lang.management.ThreadMXBean THREADS =
+      ManagementFactory.getThreadMXBean();
+
   /** Written by every timed loop so the JIT cannot drop the work. */
   private static volatile double sink;
 
@@ -232,15 +235,18 @@ public final class MechanismBench {
     double[][] secs = new double[k][reps];
     double[][] gcMs = new double[k][reps];
     double[][] alloc = new double[k][reps];
+    double[][] cpu = new double[k][reps];
     for (int r = 0; r < reps; r++) {
       StringBuilder line = new StringBuilder("rep " + r + ":");
       for (int j = 0; j < k; j++) {
         int v = (j + r) % k; // rotate the order: A B C, B C A, ...
         long gc0 = gcMillis();
         long al0 = allocatedBytes();
+        long cpu0 = cpuNanos();
         long start = System.nanoTime();
         spark.sql(sql.get(names.get(v))).collectAsList();
         secs[v][r] = (System.nanoTime() - start) / 1e9;
+        cpu[v][r] = (cpuNanos() - cpu0) / 1e9;
         alloc[v][r] = (allocatedBytes() - al0) / (double) rows;
         gcMs[v][r] = gcMillis() - gc0;
         line.append(String.format(Locale.ROOT, " %s=%.3f", names.get(v), secs[v][r]));
@@ -249,35 +255,31 @@ public final class MechanismBench {
     }
     int iScan = names.indexOf("scan");
     int iLoss = names.indexOf("sparkloss");
-    double scan = iScan >= 0 ? median(secs[iScan]) : Double.NaN;
-    double loss = iLoss >= 0 ? median(secs[iLoss]) : Double.NaN;
     System.out.printf(
-        "%n%-10s %9s %9s %9s %8s %10s %11s %9s %11s%n",
-        "variant",
-        "median s",
-        "min s",
-        "max s",
-        "ns/row",
-        "x scan",
-        "x sparkloss",
-        "GC ms",
-        "alloc B/row");
+        "%n%-10s %8s %7s %7s %8s %8s %8s %8s %8s %8s %6s %7s%n",
+        "variant", "wall s", "min", "max", "x scan", "x loss", "cpu s", "cpu/row", "x scan",
+        "x loss", "GC ms", "B/row");
     for (int v = 0; v < k; v++) {
-      double m = median(secs[v]);
       System.out.printf(
           Locale.ROOT,
-          "%-10s %9.3f %9.3f %9.3f %8.1f %10.2f %11.2f %9.0f %11.0f%n",
+          "%-10s %8.3f %7.3f %7.3f %8.2f %8.2f %8.3f %8.0f %8.2f %8.2f %6.0f %7.0f%n",
           names.get(v),
-          m,
+          median(secs[v]),
           Arrays.stream(secs[v]).min().getAsDouble(),
           Arrays.stream(secs[v]).max().getAsDouble(),
-          m * 1e9 / rows * 2, // two cores: ns of one core per row
-          m / scan,
-          m / loss,
+          ratio(secs, v, iScan),
+          ratio(secs, v, iLoss),
+          median(cpu[v]),
+          median(cpu[v]) * 1e9 / rows,
+          ratio(cpu, v, iScan),
+          ratio(cpu, v, iLoss),
           median(gcMs[v]),
           median(alloc[v]));
     }
-    System.out.println("(ns/row is core-ns: median wall time x 2 cores / rows)");
+    System.out.println(
+        "(wall s: median wall time; cpu s: median CPU time of all JVM threads; cpu/row in ns;"
+            + " x scan, x loss: median over repetitions of the ratio to scan and to sparkloss in"
+            + " the same repetition; B/row: bytes allocated per row)");
     df.unpersist(true);
   }
 
@@ -355,6 +357,31 @@ public final class MechanismBench {
     } finally {
       spark.stop();
     }
+  }
+
+  /** The median over repetitions of {@code t[v][r] / t[base][r]}, or NaN without a base. */
+  private static double ratio(double[][] t, int v, int base) {
+    if (base < 0) {
+      return Double.NaN;
+    }
+    double[] q = new double[t[v].length];
+    for (int r = 0; r < q.length; r++) {
+      q[r] = t[v][r] / t[base][r];
+    }
+    return median(q);
+  }
+
+  /**
+   * CPU time so far of all live threads. Unlike wall time it does not count time the two cores
+   * spend on other tenants' work, which on a shared machine is most of the noise.
+   */
+  private static long cpuNanos() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long id : mx.getAllThreadIds()) {
+      total += Math.max(0, mx.getThreadCpuTime(id));
+    }
+    return total;
   }
 
   private static long gcMillis() {
@@ -445,9 +472,11 @@ public final class MechanismBench {
     double[] value = new double[3];
     int warm = 5;
     double[][] ns = new double[3][reps];
+    double[][] cpuNs = new double[3][reps];
     for (int rep = -warm; rep < reps; rep++) {
       for (int j = 0; j < 3; j++) {
         int v = (j + Math.max(rep, 0)) % 3;
+        long cstart = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         double res;
         if (v == 0) {
@@ -458,34 +487,61 @@ public final class MechanismBench {
           res = boundLoop(bound, r, x, y, c);
         }
         long t = System.nanoTime() - start;
+        long ct = THREADS.getCurrentThreadCpuTime() - cstart;
         sink += res;
         value[v] = res;
         if (rep >= 0) {
           ns[v][rep] = t / (double) m;
+          cpuNs[v][rep] = ct / (double) m;
         }
       }
     }
     System.out.printf(
         "values: plain %s, kernel+exact %s, BoundLoss %s%n", value[0], value[1], value[2]);
-    double base = median(ns[0]);
-    System.out.printf("%-14s %10s %8s %8s %12s%n", "loop", "ns/row", "min", "max", "vs plain");
-    for (int v = 0; v < 3; v++) {
-      double med = median(ns[v]);
-      System.out.printf(
-          Locale.ROOT,
-          "%-14s %10.2f %8.2f %8.2f %+11.1f%%%n",
-          names[v],
-          med,
-          Arrays.stream(ns[v]).min().getAsDouble(),
-          Arrays.stream(ns[v]).max().getAsDouble(),
-          100.0 * (med / base - 1.0));
-    }
+    printLoopTable("loop", "ns/row", names, ns, cpuNs, true);
     System.out.printf(
         Locale.ROOT,
-        "exact-sum overhead per row (kernel+exact - plain): %.2f ns; BoundLoss extra over"
-            + " kernel+exact: %.2f ns%n",
-        median(ns[1]) - base,
-        median(ns[2]) - median(ns[1]));
+        "exact-sum overhead per row (kernel+exact - plain): %.2f ns wall, %.2f ns cpu;"
+            + " BoundLoss extra over kernel+exact: %.2f ns wall, %.2f ns cpu%n",
+        median(ns[1]) - median(ns[0]),
+        median(cpuNs[1]) - median(cpuNs[0]),
+        median(ns[2]) - median(ns[1]),
+        median(cpuNs[2]) - median(cpuNs[1]));
+  }
+
+  /**
+   * Prints, per variant, the wall-time median, min and max, the CPU-time median, and each one's
+   * change against the first variant (the median of the per-repetition ratios).
+   */
+  private static void printLoopTable(
+      String what, String unit, String[] names, double[][] ns, double[][] cpuNs, boolean percent) {
+    System.out.printf(
+        "%-14s %10s %8s %8s %10s %12s %10s%n",
+        what,
+        "wall " + unit,
+        "min",
+        "max",
+        percent ? "vs plain" : "x plain",
+        "cpu " + unit,
+        percent ? "vs plain" : "x plain");
+    for (int v = 0; v < names.length; v++) {
+      double rw = ratio(ns, v, 0);
+      double rc = ratio(cpuNs, v, 0);
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %10.3f %8.3f %8.3f %10s %12.3f %10s%n",
+          names[v],
+          median(ns[v]),
+          Arrays.stream(ns[v]).min().getAsDouble(),
+          Arrays.stream(ns[v]).max().getAsDouble(),
+          percent
+              ? String.format(Locale.ROOT, "%+.1f%%", 100 * (rw - 1))
+              : String.format(Locale.ROOT, "%.2f", rw),
+          median(cpuNs[v]),
+          percent
+              ? String.format(Locale.ROOT, "%+.1f%%", 100 * (rc - 1))
+              : String.format(Locale.ROOT, "%.2f", rc));
+    }
   }
 
   private static double plainSum(double[] xs, int passes) {
@@ -540,34 +596,26 @@ public final class MechanismBench {
     double[] value = new double[3];
     int warm = 5;
     double[][] ns = new double[3][reps];
+    double[][] cpuNs = new double[3][reps];
     for (int rep = -warm; rep < reps; rep++) {
       for (int j = 0; j < 3; j++) {
         int v = (j + Math.max(rep, 0)) % 3;
+        long cstart = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         double res =
             v == 0 ? plainSum(xs, passes) : v == 1 ? neumaierSum(xs, passes) : exactSum(xs, passes);
         long t = System.nanoTime() - start;
+        long ct = THREADS.getCurrentThreadCpuTime() - cstart;
         sink += res;
         value[v] = res;
         if (rep >= 0) {
           ns[v][rep] = t / (double) m / passes;
+          cpuNs[v][rep] = ct / (double) m / passes;
         }
       }
     }
     System.out.printf("sums: plain %s, Neumaier %s, exact %s%n", value[0], value[1], value[2]);
-    double base = median(ns[0]);
-    System.out.printf("%-14s %10s %8s %8s %10s%n", "sum", "ns/add", "min", "max", "x plain");
-    for (int v = 0; v < 3; v++) {
-      double med = median(ns[v]);
-      System.out.printf(
-          Locale.ROOT,
-          "%-14s %10.3f %8.3f %8.3f %10.2f%n",
-          names[v],
-          med,
-          Arrays.stream(ns[v]).min().getAsDouble(),
-          Arrays.stream(ns[v]).max().getAsDouble(),
-          med / base);
-    }
+    printLoopTable("sum", "ns/add", names, ns, cpuNs, false);
   }
 
   private static double median(double[] v) {

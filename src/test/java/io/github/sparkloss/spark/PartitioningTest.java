@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The same rows, split into 1, 2, 7 or 64 partitions (empty and single-row partitions included)
- * and shuffled into different orders, give bit-identical results for every loss through Spark SQL.
+ * The same rows, split into 1, 2, 7 or 64 partitions (empty and single-row partitions included) and
+ * shuffled into different orders, give bit-identical results for every loss through Spark SQL.
  * Sample weights and logits span many orders of magnitude, so a plain double sum would not.
  */
 class PartitioningTest extends SparkTestBase {
@@ -92,9 +92,7 @@ class PartitioningTest extends SparkTestBase {
       }
       int label = rnd.nextInt(12) == 0 ? -100 : rnd.nextInt(C);
       double sw = Math.exp(rnd.nextGaussian() * 8);
-      rows.add(
-          RowFactory.create(
-              i, i % 3, logits, label, probs, logprobs, logprobs2, multi, sw));
+      rows.add(RowFactory.create(i, i % 3, logits, label, probs, logprobs, logprobs2, multi, sw));
     }
     return spark.createDataFrame(rows, schema).cache();
   }

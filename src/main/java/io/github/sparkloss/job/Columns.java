@@ -1,0 +1,53 @@
+package io.github.sparkloss.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Checks that every column a config names exists, before any job runs. */
+final class Columns {
+  private Columns() {}
+
+  static void check(Dataset<Row> df, JobConfig cfg) {
+    boolean caseSensitive =
+        Boolean.parseBoolean(df.sparkSession().conf().get("spark.sql.caseSensitive", "false"));
+    Set<String> present = new TreeSet<>();
+    for (String c : df.columns()) {
+      present.add(caseSensitive ? c : c.toLowerCase(Locale.ROOT));
+    }
+    List<String[]> named = new ArrayList<>();
+    for (int i = 0; i < cfg.groupBy().size(); i++) {
+      named.add(new String[] {cfg.groupBy().get(i), "group_by[" + i + "]"});
+    }
+    for (int i = 0; i < cfg.metrics().size(); i++) {
+      JobConfig.Metric m = cfg.metrics().get(i);
+      String where = "metrics[" + i + "] (" + m.name() + ")";
+      named.add(new String[] {m.input(), where + ".input"});
+      named.add(new String[] {m.target(), where + ".target"});
+      if (m.sampleWeight() != null) {
+        named.add(new String[] {m.sampleWeight(), where + ".sample_weight"});
+      }
+    }
+    if (cfg.rows() != null) {
+      for (int i = 0; i < cfg.rows().keep().size(); i++) {
+        named.add(new String[] {cfg.rows().keep().get(i), "output.rows.keep[" + i + "]"});
+      }
+    }
+    for (String[] n : named) {
+      String key = caseSensitive ? n[0] : n[0].toLowerCase(Locale.ROOT);
+      if (!present.contains(key)) {
+        throw new JobException(
+            "column '"
+                + n[0]
+                + "' named by "
+                + n[1]
+                + " does not exist in the input; its columns are "
+                + String.join(", ", df.columns()));
+      }
+    }
+  }
+}

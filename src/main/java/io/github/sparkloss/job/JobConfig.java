@@ -1,0 +1,360 @@
+package io.github.sparkloss.job;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.options.LossException;
+import io.github.sparkloss.options.LossOptions;
+import io.github.sparkloss.options.OnBadRow;
+import io.github.sparkloss.options.Reduction;
+import io.github.sparkloss.options.Suggest;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The batch job's configuration, read from HOCON (so plain JSON works as is) and validated whole
+ * before Spark starts: an unknown key anywhere is an error naming it and the nearest valid key, and
+ * every metric's options are checked as SQL checks them.
+ *
+ * <pre>
+ * input { path = "data/preds.parquet", format = parquet }
+ * group_by = [model]
+ * metrics = [{ name = ce, loss = cross_entropy, input = logits, target = label }]
+ * output.report = "out/report.json"
+ * </pre>
+ */
+public final class JobConfig {
+  static final Set<String> TOP_KEYS =
+      Set.of("input", "group_by", "on_bad_row", "metrics", "output");
+  static final Set<String> INPUT_KEYS = Set.of("path", "format", "options");
+  static final Set<String> OUTPUT_KEYS = Set.of("report", "rows");
+  static final Set<String> ROWS_KEYS = Set.of("path", "format", "keep");
+  static final Set<String> METRIC_KEYS =
+      Set.of(
+          "name",
+          "loss",
+          "input",
+          "target",
+          "weight",
+          "ignore_index",
+          "label_smoothing",
+          "pos_weight",
+          "log_target",
+          "reduction",
+          "sample_weight",
+          "per_class");
+  static final Set<String> INPUT_FORMATS = Set.of("parquet", "json", "csv", "orc");
+
+  /** One metric: a named loss over input and target columns with its options. */
+  public record Metric(
+      String name,
+      LossOptions options,
+      String input,
+      String target,
+      String sampleWeight,
+      boolean perClass) {
+    public Loss loss() {
+      return options.loss();
+    }
+
+    public boolean perRow() {
+      return options.reduction() == Reduction.NONE;
+    }
+  }
+
+  /** Where per-row losses go: path, format and the input columns kept beside them. */
+  public record RowsOutput(String path, String format, List<String> keep) {}
+
+  private final String source;
+  private final String inputPath;
+  private final String inputFormat;
+  private final Map<String, String> inputOptions;
+  private final List<String> groupBy;
+  private final OnBadRow onBadRow;
+  private final List<Metric> metrics;
+  private final String reportPath;
+  private final RowsOutput rows;
+
+  private JobConfig(String source, Config c) {
+    this.source = source;
+    checkKeys(c.root(), TOP_KEYS, "");
+    require(c, "input");
+    ConfigObject in = object(c, "input");
+    checkKeys(in, INPUT_KEYS, "input.");
+    Config input = in.toConfig();
+    this.inputPath = string(input, "path", "input.path", null);
+    String format = string(input, "format", "input.format", "parquet").toLowerCase(Locale.ROOT);
+    if (!INPUT_FORMATS.contains(format)) {
+      throw error(
+          "input.format '"
+              + format
+              + "' is not supported; expected one of parquet, json,"
+              + " csv, orc");
+    }
+    this.inputFormat = format;
+    this.inputOptions = new LinkedHashMap<>();
+    if (input.hasPath("options")) {
+      for (Map.Entry<String, ConfigValue> e : object(input, "options").entrySet()) {
+        Object v = e.getValue().unwrapped();
+        if (v instanceof Map || v instanceof List) {
+          throw error("input.options." + e.getKey() + " must be a string, number or boolean");
+        }
+        inputOptions.put(e.getKey(), String.valueOf(v));
+      }
+    }
+    this.groupBy = c.hasPath("group_by") ? stringList(c, "group_by", "group_by") : List.of();
+    String policy = c.hasPath("on_bad_row") ? string(c, "on_bad_row", "on_bad_row", null) : "fail";
+    this.onBadRow =
+        parse(
+            () -> OnBadRow.parse(Loss.CROSS_ENTROPY, policy),
+            "on_bad_row",
+            "on_bad_row '" + policy + "' is not supported; expected one of fail, skip");
+
+    require(c, "metrics");
+    List<? extends ConfigObject> list;
+    try {
+      list = c.getObjectList("metrics");
+    } catch (ConfigException.WrongType e) {
+      throw error("metrics must be a list of objects {name, loss, input, target, ...}");
+    }
+    if (list.isEmpty()) {
+      throw error("metrics is empty; give at least one {name, loss, input, target}");
+    }
+    this.metrics = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      Metric m = metric(list.get(i), "metrics[" + i + "]");
+      if (!names.add(m.name())) {
+        throw error(
+            "metrics[" + i + "].name '" + m.name() + "' is used twice; names must be" + " unique");
+      }
+      metrics.add(m);
+    }
+
+    require(c, "output");
+    ConfigObject out = object(c, "output");
+    checkKeys(out, OUTPUT_KEYS, "output.");
+    Config output = out.toConfig();
+    this.reportPath = string(output, "report", "output.report", null);
+    if (output.hasPath("rows")) {
+      ConfigObject r = object(output, "rows");
+      checkKeys(r, ROWS_KEYS, "output.rows.");
+      Config rc = r.toConfig();
+      String rowsFormat =
+          string(rc, "format", "output.rows.format", "parquet").toLowerCase(Locale.ROOT);
+      if (!INPUT_FORMATS.contains(rowsFormat)) {
+        throw error(
+            "output.rows.format '"
+                + rowsFormat
+                + "' is not supported; expected one of"
+                + " parquet, json, csv, orc");
+      }
+      this.rows =
+          new RowsOutput(
+              string(rc, "path", "output.rows.path", null),
+              rowsFormat,
+              rc.hasPath("keep") ? stringList(rc, "keep", "output.rows.keep") : List.of());
+    } else {
+      this.rows = null;
+    }
+    boolean anyPerRow = metrics.stream().anyMatch(Metric::perRow);
+    if (anyPerRow && rows == null) {
+      Metric m = metrics.stream().filter(Metric::perRow).findFirst().orElseThrow();
+      throw error(
+          "metric '"
+              + m.name()
+              + "' has reduction 'none', whose per-row losses need"
+              + " output.rows {path, format, keep}");
+    }
+    if (!anyPerRow && rows != null) {
+      throw error(
+          "output.rows is set but no metric has reduction 'none'; remove it or add such"
+              + " a metric");
+    }
+  }
+
+  /** Reads and validates {@code file}; every problem is a {@link JobException}. */
+  public static JobConfig load(File file) {
+    if (!file.isFile()) {
+      throw new JobException("config file " + file + " does not exist");
+    }
+    Config c;
+    try {
+      c =
+          ConfigFactory.parseFile(
+                  file,
+                  ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(syntaxOf(file)))
+              .resolve();
+    } catch (ConfigException e) {
+      throw new JobException("config " + file + ": " + e.getMessage());
+    }
+    return new JobConfig(file.toString(), c);
+  }
+
+  /** Parses HOCON (or JSON) text; {@code source} names it in messages. */
+  public static JobConfig parse(String text, String source) {
+    Config c;
+    try {
+      c = ConfigFactory.parseString(text).resolve();
+    } catch (ConfigException e) {
+      throw new JobException("config " + source + ": " + e.getMessage());
+    }
+    return new JobConfig(source, c);
+  }
+
+  private static ConfigSyntax syntaxOf(File f) {
+    return f.getName().endsWith(".json") ? ConfigSyntax.JSON : ConfigSyntax.CONF;
+  }
+
+  private Metric metric(ConfigObject obj, String where) {
+    checkKeys(obj, METRIC_KEYS, where + ".");
+    Config m = obj.toConfig();
+    String name = string(m, "name", where + ".name", null);
+    String lossName = string(m, "loss", where + ".loss", null);
+    Loss loss = parse(() -> Loss.fromSqlName(lossName), where + ".loss", null);
+    String input = string(m, "input", where + ".input", null);
+    String target = string(m, "target", where + ".target", null);
+    String sampleWeight =
+        m.hasPath("sample_weight")
+            ? string(m, "sample_weight", where + ".sample_weight", null)
+            : null;
+    boolean perClass = m.hasPath("per_class") && bool(m, "per_class", where + ".per_class");
+    LossOptions.Builder b = LossOptions.builder(loss);
+    for (String key :
+        List.of(
+            "weight", "ignore_index", "label_smoothing", "pos_weight", "log_target", "reduction")) {
+      if (m.hasPath(key)) {
+        Object v = m.getValue(key).unwrapped();
+        parse(() -> b.set(key, v), where + "." + key, null);
+      }
+    }
+    parse(() -> b.onBadRow(onBadRow), where, null);
+    LossOptions options = parse(b::build, where, null);
+    if (perClass && options.reduction() == Reduction.NONE) {
+      throw error(where + ".per_class does not apply to reduction 'none'");
+    }
+    return new Metric(name, options, input, target, sampleWeight, perClass);
+  }
+
+  private interface Step<T> {
+    T run();
+  }
+
+  private <T> T parse(Step<T> step, String where, String message) {
+    try {
+      return step.run();
+    } catch (LossException e) {
+      throw error(where + ": " + (message != null ? message : e.getMessage()));
+    }
+  }
+
+  private void checkKeys(ConfigObject obj, Set<String> allowed, String prefix) {
+    for (String key : obj.keySet()) {
+      if (!allowed.contains(key)) {
+        throw error(
+            "unknown key '"
+                + prefix
+                + key
+                + "'"
+                + Suggest.didYouMean(key, allowed)
+                + "; expected one of "
+                + String.join(", ", new java.util.TreeSet<>(allowed)));
+      }
+    }
+  }
+
+  private void require(Config c, String path) {
+    if (!c.hasPath(path)) {
+      throw error("missing key '" + path + "'");
+    }
+  }
+
+  private ConfigObject object(Config c, String path) {
+    try {
+      return c.getObject(path);
+    } catch (ConfigException.Missing e) {
+      throw error("missing key '" + path + "'");
+    } catch (ConfigException.WrongType e) {
+      throw error(path + " must be an object");
+    }
+  }
+
+  private String string(Config c, String path, String where, String dflt) {
+    if (!c.hasPath(path)) {
+      if (dflt != null) {
+        return dflt;
+      }
+      throw error("missing key '" + where + "'");
+    }
+    ConfigValue v = c.getValue(path);
+    if (v.valueType() != ConfigValueType.STRING) {
+      throw error(where + " must be a string, not " + v.render());
+    }
+    return (String) v.unwrapped();
+  }
+
+  private boolean bool(Config c, String path, String where) {
+    try {
+      return c.getBoolean(path);
+    } catch (ConfigException.WrongType e) {
+      throw error(where + " must be true or false, not " + c.getValue(path).render());
+    }
+  }
+
+  private List<String> stringList(Config c, String path, String where) {
+    try {
+      return List.copyOf(c.getStringList(path));
+    } catch (ConfigException.WrongType e) {
+      throw error(where + " must be a list of column names");
+    }
+  }
+
+  private JobException error(String what) {
+    return new JobException("config " + source + ": " + what);
+  }
+
+  public String inputPath() {
+    return inputPath;
+  }
+
+  public String inputFormat() {
+    return inputFormat;
+  }
+
+  public Map<String, String> inputOptions() {
+    return inputOptions;
+  }
+
+  public List<String> groupBy() {
+    return groupBy;
+  }
+
+  public OnBadRow onBadRow() {
+    return onBadRow;
+  }
+
+  public List<Metric> metrics() {
+    return metrics;
+  }
+
+  public String reportPath() {
+    return reportPath;
+  }
+
+  /** The per-row output, or null when no metric has reduction none. */
+  public RowsOutput rows() {
+    return rows;
+  }
+}

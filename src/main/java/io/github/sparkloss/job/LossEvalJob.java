@@ -1,0 +1,239 @@
+package io.github.sparkloss.job;
+
+import io.github.sparkloss.LossColumn;
+import io.github.sparkloss.SparkLoss;
+import io.github.sparkloss.options.LossException;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The batch job: evaluates every metric of a config over a prediction log in one pass, writes a
+ * JSON report (and per-row losses for reduction none), and prints a table.
+ *
+ * <pre>
+ * spark-submit --class io.github.sparkloss.job.LossEvalJob sparkloss.jar --config eval.conf
+ * </pre>
+ *
+ * <p>Exit code 0 on success; otherwise non-zero with one line on stderr naming the problem, and
+ * nothing half-written.
+ */
+@Command(
+    name = "loss-eval",
+    mixinStandardHelpOptions = true,
+    description = "Evaluates PyTorch losses over a prediction log on Spark.")
+public final class LossEvalJob implements Callable<Integer> {
+  /** Exit code of a problem the user can fix: config, input, columns, bad rows, outputs. */
+  public static final int EXIT_PROBLEM = 2;
+
+  /** Exit code of an unexpected failure. */
+  public static final int EXIT_FAILURE = 1;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "HOCON or JSON")
+  File config;
+
+  @Option(names = "--overwrite", description = "replace an existing report or rows output")
+  boolean overwrite;
+
+  private PrintStream out = System.out;
+  private PrintStream err = System.err;
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the job as the command line would, returning the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    LossEvalJob job = new LossEvalJob();
+    job.out = out;
+    job.err = err;
+    CommandLine cmd = new CommandLine(job);
+    cmd.setOut(new java.io.PrintWriter(out, true));
+    cmd.setErr(new java.io.PrintWriter(err, true));
+    cmd.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println(
+              "loss-eval: "
+                  + e.getMessage()
+                  + " (usage: loss-eval --config FILE"
+                  + " [--overwrite])");
+          return EXIT_PROBLEM;
+        });
+    return cmd.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    SparkSession spark = null;
+    boolean ownSession = false;
+    try {
+      JobConfig cfg = JobConfig.load(config);
+      boolean existing = SparkSession.getActiveSession().isDefined();
+      spark = existing ? SparkSession.active() : newSession();
+      ownSession = !existing;
+      SparkLoss.register(spark);
+      try (Outputs outputs = new Outputs(spark, cfg, overwrite)) {
+        outputs.checkTargets();
+        Evaluation evaluation = evaluate(spark, cfg, outputs);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        outputs.commit(Report.json(cfg, evaluation, spark.version(), elapsed));
+        Report.printTable(out, cfg, evaluation);
+      }
+      return 0;
+    } catch (JobException e) {
+      err.println("loss-eval: " + e.getMessage());
+      return EXIT_PROBLEM;
+    } catch (RuntimeException e) {
+      LossException loss = find(e, LossException.class);
+      if (loss != null) {
+        err.println("loss-eval: " + loss.getMessage());
+        return EXIT_PROBLEM;
+      }
+      AnalysisException analysis = find(e, AnalysisException.class);
+      if (analysis != null) {
+        err.println("loss-eval: " + firstLine(analysis.getMessage()));
+        return EXIT_PROBLEM;
+      }
+      err.println("loss-eval: " + firstLine(String.valueOf(e)));
+      e.printStackTrace(err);
+      return EXIT_FAILURE;
+    } finally {
+      if (ownSession && spark != null) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static SparkSession newSession() {
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName("sparkloss loss-eval")
+            .config("spark.ui.showConsoleProgress", "true");
+    if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+      b.master("local[*]");
+    }
+    return b.getOrCreate();
+  }
+
+  /** The aggregate rows (one per group) and the per-row output, if any. */
+  record Evaluation(List<Row> groups, List<JobConfig.Metric> aggregated, long inputRows) {}
+
+  private Evaluation evaluate(SparkSession spark, JobConfig cfg, Outputs outputs) {
+    Dataset<Row> df = read(spark, cfg);
+    Columns.check(df, cfg);
+    List<JobConfig.Metric> aggregated = new ArrayList<>();
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(functions.count(functions.lit(1)).as("__rows"));
+    for (JobConfig.Metric m : cfg.metrics()) {
+      if (m.perRow()) {
+        continue;
+      }
+      LossColumn lc = column(m);
+      aggs.add((m.perClass() ? lc.statsPerClass() : lc.stats()).as("__m" + aggregated.size()));
+      aggregated.add(m);
+    }
+    Column first = aggs.get(0);
+    Column[] rest = aggs.subList(1, aggs.size()).toArray(new Column[0]);
+    Dataset<Row> result;
+    if (cfg.groupBy().isEmpty()) {
+      result = df.agg(first, rest);
+    } else {
+      Column[] keys = cfg.groupBy().stream().map(functions::col).toArray(Column[]::new);
+      result = df.groupBy(keys).agg(first, rest).orderBy(keys);
+    }
+    List<Row> groups = withMessages(result::collectAsList);
+    long inputRows = 0;
+    int rowsField = cfg.groupBy().size();
+    for (Row g : groups) {
+      inputRows += g.getLong(rowsField);
+    }
+    if (cfg.rows() != null) {
+      List<Column> select = new ArrayList<>();
+      for (String keep : cfg.rows().keep()) {
+        select.add(functions.col(keep));
+      }
+      for (JobConfig.Metric m : cfg.metrics()) {
+        if (m.perRow()) {
+          select.add(column(m).value().as(m.name()));
+        }
+      }
+      Dataset<Row> rows = df.select(select.toArray(new Column[0]));
+      withMessages(
+          () -> {
+            outputs.writeRows(rows);
+            return null;
+          });
+    }
+    return new Evaluation(groups, aggregated, inputRows);
+  }
+
+  private static LossColumn column(JobConfig.Metric m) {
+    LossColumn lc =
+        SparkLoss.column(m.options(), functions.col(m.input()), functions.col(m.target()));
+    return m.sampleWeight() == null ? lc : lc.sampleWeight(functions.col(m.sampleWeight()));
+  }
+
+  private static Dataset<Row> read(SparkSession spark, JobConfig cfg) {
+    try {
+      return spark
+          .read()
+          .format(cfg.inputFormat())
+          .options(cfg.inputOptions())
+          .load(cfg.inputPath());
+    } catch (RuntimeException e) {
+      throw new JobException(
+          "cannot read input "
+              + cfg.inputPath()
+              + " as "
+              + cfg.inputFormat()
+              + ": "
+              + firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  /** Runs a Spark action; a failure caused by a bad row surfaces as its LossException. */
+  private static <T> T withMessages(java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      LossException loss = find(e, LossException.class);
+      if (loss != null) {
+        throw loss;
+      }
+      throw e;
+    }
+  }
+
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).trim();
+  }
+}
