@@ -307,12 +307,14 @@ public final class BoundLoss implements Serializable {
     double weightSum = state.weightSum();
     List<LossResult.ClassResult> classes = null;
     if (perClass) {
-      int c = Math.max(state.numClasses(), 0);
+      // A group that evaluated no row still lists every class when weight fixes the count.
+      boolean seen = state.numClasses() >= 0;
+      int c = seen ? state.numClasses() : Math.max(fixedClasses, 0);
       classes = new ArrayList<>(c);
       for (int i = 0; i < c; i++) {
-        double ls = state.classLossSum(i);
-        double ws = kind == TargetKind.CLASS_INDEX ? state.classWeightSum(i) : weightSum;
-        long rows = kind == TargetKind.CLASS_INDEX ? state.classRows(i) : state.rows();
+        double ls = seen ? state.classLossSum(i) : 0.0;
+        double ws = kind != TargetKind.CLASS_INDEX ? weightSum : seen ? state.classWeightSum(i) : 0.0;
+        long rows = kind != TargetKind.CLASS_INDEX ? state.rows() : seen ? state.classRows(i) : 0;
         double v = options.reduction() == Reduction.SUM ? ls : ws == 0.0 ? Double.NaN : ls / ws;
         classes.add(new LossResult.ClassResult(i, v, ls, ws, rows));
       }

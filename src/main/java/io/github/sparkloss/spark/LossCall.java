@@ -132,11 +132,11 @@ final class LossCall implements Serializable {
                 + ": unknown option '"
                 + key
                 + "'"
-                + suggest(key)
+                + Suggest.didYouMean(key, argumentNames(loss, output))
                 + "; "
                 + fn
                 + " takes "
-                + allowedNames());
+                + String.join(", ", argumentNames(loss, output)));
       }
       builder.set(key, constant(fn, key, option.getValue()));
     }
@@ -248,18 +248,16 @@ final class LossCall implements Serializable {
     return e instanceof NamedExpression ? ((NamedExpression) e).name() : e.sql();
   }
 
-  private static String allowedNames() {
-    return "input, target, sample_weight and the options weight, ignore_index, label_smoothing,"
-        + " pos_weight, log_target, reduction, on_bad_row (as the loss allows)";
-  }
-
-  /** " (did you mean 'weight'?)" for the nearest known argument name, or "". */
-  static String suggest(String key) {
-    List<String> known = new ArrayList<>(List.of(INPUT, TARGET, SAMPLE_WEIGHT, PER_CLASS));
-    for (LossOptions.Option o : LossOptions.Option.values()) {
-      known.add(o.key());
+  /** The argument names {@code loss} accepts with this output, in documentation order. */
+  static List<String> argumentNames(Loss loss, Output output) {
+    List<String> names = new ArrayList<>(List.of(INPUT, TARGET, SAMPLE_WEIGHT));
+    for (LossOptions.Option o : LossOptions.Option.allowedFor(loss)) {
+      names.add(o.key());
     }
-    return Suggest.didYouMean(key, known);
+    if (output == Output.STATS) {
+      names.add(PER_CLASS);
+    }
+    return names;
   }
 
   /** Evaluates a constant option once, as a Java value (numbers, strings, booleans, lists). */

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,11 +38,20 @@ class SqlErrorsTest extends SparkTestBase {
   /**
    * Clean rows (bad is null), one bad row per bad-row kind (bad names it) and three null rows. A
    * bad row is clean row 1 with one field changed, so it is bad only for the calls that read that
-   * field.
+   * field: (id, bad, logits, label, dlabel, probs, p, t, sw).
    */
   private static final String ROWS_VIEW = "rows";
 
   private static final long CLEAN_ROWS = 4;
+
+  // Field positions in ROWS_VIEW.
+  private static final int LOGITS = 2;
+  private static final int LABEL = 3;
+  private static final int DLABEL = 4;
+  private static final int PROBS = 5;
+  private static final int P = 6;
+  private static final int T = 7;
+  private static final int SW = 8;
 
   @BeforeAll
   static void createViews() {
@@ -63,50 +73,34 @@ class SqlErrorsTest extends SparkTestBase {
             .add("t", DataTypes.createArrayType(DataTypes.DoubleType, true), true)
             .add("sw", DataTypes.DoubleType, true);
     List<Row> rows = new ArrayList<>();
-    // id, bad, logits, label, dlabel, probs, p (BCE input), t (BCE target), sw
+    rows.add(row(1, v(1.0, 2.0, 0.5), 0, v(0.2, 0.3, 0.5), v(0.9, 0.2, 0.5), v(1, 0, 1), 1.0));
+    rows.add(row(2, v(0.1, -0.3, 0.8), 1, v(0.6, 0.1, 0.3), v(0.1, 0.7, 0.3), v(0, 1, 0), 2.0));
+    rows.add(row(3, v(2.5, 0.0, -1.0), 2, v(1, 0, 0), v(0.6, 0.4, 0.8), v(1, 1, 0), 0.5));
     rows.add(
-        row(1, null, v(1.0, 2.0, 0.5), 0L, 0.0, v(0.2, 0.3, 0.5), v(0.9, 0.2, 0.5), v(1, 0, 1)));
-    rows.add(
-        row(2, null, v(0.1, -0.3, 0.8), 1L, 1.0, v(0.6, 0.1, 0.3), v(0.1, 0.7, 0.3), v(0, 1, 0)));
-    rows.add(row(3, null, v(2.5, 0.0, -1.0), 2L, 2.0, v(1, 0, 0), v(0.6, 0.4, 0.8), v(1, 1, 0)));
-    rows.add(
-        row(
-            4,
-            null,
-            v(-0.5, 0.25, 1.5),
-            1L,
-            1.0,
-            v(0.25, 0.25, 0.5),
-            v(0.35, 0.5, 0.95),
-            v(0.5, 0, 1)));
-    List<Row> weighted = new ArrayList<>();
-    double[] sw = {1.0, 2.0, 0.5, 1.5};
-    for (int i = 0; i < rows.size(); i++) {
-      weighted.add(withField(rows.get(i), 8, sw[i]));
+        row(4, v(-0.5, 0.25, 1.5), 1, v(0.25, 0.25, 0.5), v(0.35, 0.5, 0.95), v(0.5, 0, 1), 1.5));
+    Row base = rows.get(0);
+    rows.add(bad(base, 10, "label_out_of_range", LABEL, 7L));
+    rows.add(bad(base, 11, "label_negative", LABEL, -1L));
+    rows.add(bad(base, 12, "label_fractional", DLABEL, 3.5));
+    rows.add(bad(base, 13, "input_shorter_than_weight", LOGITS, v(1.0, 2.0)));
+    rows.add(bad(base, 14, "bce_input_above_one", P, v(0.9, 1.5, 0.5)));
+    rows.add(bad(base, 15, "bce_input_nan", P, v(0.9, Double.NaN, 0.5)));
+    rows.add(bad(base, 16, "bce_target_negative", T, v(1, -0.5, 1)));
+    rows.add(bad(base, 17, "null_input_element", LOGITS, nv(1.0, null, 0.5)));
+    rows.add(bad(base, 18, "null_target_element", T, nv(1.0, null, 1.0)));
+    rows.add(bad(base, 19, "sample_weight_negative", SW, -1.0));
+    rows.add(bad(base, 20, "sample_weight_nan", SW, Double.NaN));
+    rows.add(bad(base, 21, "sample_weight_infinite", SW, Double.POSITIVE_INFINITY));
+    rows.add(bad(base, 22, "probs_too_short", PROBS, v(0.5, 0.5)));
+    // Null rows: every input column null, every target column null, a null sample weight.
+    rows.add(withField(bad(base, 30, "null_input", LOGITS, null), P, null));
+    Row nullTarget = bad(base, 31, "null_target", LABEL, null);
+    for (int field : new int[] {DLABEL, PROBS, T}) {
+      nullTarget = withField(nullTarget, field, null);
     }
-    Row base = weighted.get(0);
-    weighted.add(bad(base, 10, "label_out_of_range", 3, 7L));
-    weighted.add(bad(base, 11, "label_negative", 3, -1L));
-    weighted.add(bad(base, 12, "label_fractional", 4, 3.5));
-    weighted.add(bad(base, 13, "input_shorter_than_weight", 2, v(1.0, 2.0)));
-    weighted.add(bad(base, 14, "bce_input_above_one", 6, v(0.9, 1.5, 0.5)));
-    weighted.add(bad(base, 15, "bce_input_nan", 6, v(0.9, Double.NaN, 0.5)));
-    weighted.add(bad(base, 16, "bce_target_negative", 7, v(1, -0.5, 1)));
-    weighted.add(bad(base, 17, "null_input_element", 2, nv(1.0, null, 0.5)));
-    weighted.add(bad(base, 18, "null_target_element", 7, nv(1.0, null, 1.0)));
-    weighted.add(bad(base, 19, "sample_weight_negative", 8, -1.0));
-    weighted.add(bad(base, 20, "sample_weight_nan", 8, Double.NaN));
-    weighted.add(bad(base, 21, "sample_weight_infinite", 8, Double.POSITIVE_INFINITY));
-    weighted.add(bad(base, 22, "probs_too_short", 5, v(0.5, 0.5)));
-    // Null rows: a null input, a null target, a null sample weight.
-    weighted.add(withField(bad(base, 30, "null_input", 2, null), 6, null));
-    Row nullTarget = bad(base, 31, "null_target", 3, null);
-    for (int f : new int[] {4, 5, 7}) {
-      nullTarget = withField(nullTarget, f, null);
-    }
-    weighted.add(nullTarget);
-    weighted.add(bad(base, 32, "null_weight", 8, null));
-    spark.createDataFrame(weighted, schema).createOrReplaceTempView(ROWS_VIEW);
+    rows.add(nullTarget);
+    rows.add(bad(base, 32, "null_weight", SW, null));
+    spark.createDataFrame(rows, schema).createOrReplaceTempView(ROWS_VIEW);
   }
 
   // ---- Option, argument and type errors: spark.sql(...) itself throws, before any job ----
@@ -290,9 +284,10 @@ class SqlErrorsTest extends SparkTestBase {
                     "SELECT cross_entropy(logits, label, weights => array(1, 2, 1)) FROM "
                         + ANALYSIS_VIEW))
         .isInstanceOf(LossException.class)
-        .hasMessageStartingWith(
+        .hasMessage(
             "cross_entropy: unknown option 'weights' (did you mean 'weight'?); cross_entropy"
-                + " takes input, target, sample_weight and the options weight,");
+                + " takes input, target, sample_weight, weight, ignore_index, label_smoothing,"
+                + " reduction, on_bad_row");
     assertThatThrownBy(
             () ->
                 spark.sql("SELECT kl_div(logits, probs, logtarget => true) FROM " + ANALYSIS_VIEW))
@@ -304,6 +299,19 @@ class SqlErrorsTest extends SparkTestBase {
                 spark.sql("SELECT cross_entropy(logits, label, xyzzyq => 1) FROM " + ANALYSIS_VIEW))
         .isInstanceOf(LossException.class)
         .hasMessageStartingWith("cross_entropy: unknown option 'xyzzyq'; cross_entropy takes ");
+  }
+
+  @Test
+  void unknownOptionListsOnlyTheOptionsOfThatLoss() {
+    assertThatThrownBy(
+            () ->
+                spark.sql(
+                    "SELECT cross_entropy(logits, label, weights => array(1, 2, 1)) FROM "
+                        + ANALYSIS_VIEW))
+        .isInstanceOf(LossException.class)
+        .hasMessageContaining("label_smoothing")
+        .hasMessageNotContaining("pos_weight")
+        .hasMessageNotContaining("log_target");
   }
 
   @Test
@@ -456,6 +464,11 @@ class SqlErrorsTest extends SparkTestBase {
       skipResults = spark.sql(q.append(" FROM ").append(ROWS_VIEW).toString()).first();
     }
     return skipResults;
+  }
+
+  @AfterAll
+  static void forgetSkipResults() {
+    skipResults = null;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -645,16 +658,16 @@ class SqlErrorsTest extends SparkTestBase {
     return list;
   }
 
+  /** A clean row: dlabel holds the label as a double; p and t are BCE input and target. */
   private static Row row(
       int id,
-      String bad,
       List<Double> logits,
       long label,
-      double dlabel,
       List<Double> probs,
       List<Double> p,
-      List<Double> t) {
-    return RowFactory.create(id, bad, logits, label, dlabel, probs, p, t, 1.0);
+      List<Double> t,
+      double sw) {
+    return RowFactory.create(id, null, logits, label, (double) label, probs, p, t, sw);
   }
 
   private static Row withField(Row r, int field, Object value) {
