@@ -49,14 +49,18 @@ import scala.runtime.BoxedUnit;
  *       nothing, or only read the row, inside the same {@code V2Aggregator}: where the sparkloss
  *       time goes;
  *   <li>{@code sparkloss}: {@code SELECT cross_entropy(logits, label) FROM t};
- *   <li>{@code udaf_bean}: the Aggregator with a bean input ({@code float[]}/{@code double[]});
+ *   <li>{@code udaf_bean}: the Aggregator with a bean input ({@code float[]}/{@code double[]}; note
+ *       that Spark 4's bean deserializer still boxes every element on the way);
  *   <li>{@code udaf_row}: the Aggregator with a generic {@code Row} input (boxed elements).
  * </ul>
  *
  * The variants run interleaved in one JVM, in an order rotated every repetition, after two warm-up
- * runs each; the medians, their ratios to {@code scan} and to {@code sparkloss}, the GC time and an
- * approximate allocation per row are printed. sparkloss and the Aggregators must agree bit for bit
- * (same per-row doubles, exact sums), which is checked.
+ * runs each. Printed per variant: the median, min and max wall time; the median CPU time of all JVM
+ * threads (on a shared machine far steadier than wall time, since it leaves out time the cores
+ * spend on other tenants); the median over repetitions of the ratio to {@code scan} and to {@code
+ * sparkloss} in the same repetition, for both; the GC time and the bytes allocated per row.
+ * sparkloss and the Aggregators must agree bit for bit (same per-row doubles, exact sums), which is
+ * checked.
  *
  * <h2>Part 2: exact against plain summation, in context</h2>
  *
@@ -66,7 +70,9 @@ import scala.runtime.BoxedUnit;
  * double}s), {@code kernel+exact} (the same kernel into two {@code ExactSum}s: plain vs this is the
  * exact-sum overhead alone), and {@code BoundLoss.add} (the production per-row path into a {@link
  * LossState}, with its checks). Then {@code ExactSum.add} alone against {@code s += x} and Neumaier
- * summation, in ns per add.
+ * summation, in ns per add. Each loop is timed {@code loopReps} times after 5 warm-up rounds,
+ * interleaved and rotated; wall and thread-CPU medians and the median per-repetition ratio to
+ * {@code plain} are printed.
  *
  * <p>Arguments are {@code key=value}: {@code part=all|1|2}, {@code rows=4000000}, {@code
  * classes=10}, {@code reps=5}, {@code partitions=4}, {@code types=float,double}, {@code
