@@ -313,7 +313,8 @@ public final class BoundLoss implements Serializable {
       classes = new ArrayList<>(c);
       for (int i = 0; i < c; i++) {
         double ls = seen ? state.classLossSum(i) : 0.0;
-        double ws = kind != TargetKind.CLASS_INDEX ? weightSum : seen ? state.classWeightSum(i) : 0.0;
+        double ws =
+            kind != TargetKind.CLASS_INDEX ? weightSum : seen ? state.classWeightSum(i) : 0.0;
         long rows = kind != TargetKind.CLASS_INDEX ? state.rows() : seen ? state.classRows(i) : 0;
         double v = options.reduction() == Reduction.SUM ? ls : ws == 0.0 ? Double.NaN : ls / ws;
         classes.add(new LossResult.ClassResult(i, v, ls, ws, rows));

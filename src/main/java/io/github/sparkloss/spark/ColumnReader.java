@@ -7,7 +7,6 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.UserDefinedType;
 
 /**
@@ -36,11 +35,13 @@ final class ColumnReader implements Serializable {
   final Kind kind;
   final String column;
   private final boolean containsNull;
+  private final NumberReader scalar;
 
-  private ColumnReader(Kind kind, String column, boolean containsNull) {
+  private ColumnReader(Kind kind, String column, boolean containsNull, NumberReader scalar) {
     this.kind = kind;
     this.column = column;
     this.containsNull = containsNull;
+    this.scalar = scalar;
   }
 
   /** A reader for {@code type}, or null when the type is not a vector or scalar number. */
@@ -48,18 +49,19 @@ final class ColumnReader implements Serializable {
     if (type instanceof ArrayType) {
       ArrayType at = (ArrayType) type;
       if (at.elementType() == DataTypes.FloatType) {
-        return new ColumnReader(Kind.FLOAT_ARRAY, column, at.containsNull());
+        return new ColumnReader(Kind.FLOAT_ARRAY, column, at.containsNull(), null);
       }
       if (at.elementType() == DataTypes.DoubleType) {
-        return new ColumnReader(Kind.DOUBLE_ARRAY, column, at.containsNull());
+        return new ColumnReader(Kind.DOUBLE_ARRAY, column, at.containsNull(), null);
       }
       return null;
     }
     if (isMlVector(type)) {
-      return new ColumnReader(Kind.ML_VECTOR, column, false);
+      return new ColumnReader(Kind.ML_VECTOR, column, false, null);
     }
-    if (type instanceof NumericType) {
-      return new ColumnReader(Kind.SCALAR, column, false);
+    NumberReader number = NumberReader.forType(type);
+    if (number != null) {
+      return new ColumnReader(Kind.SCALAR, column, false, number);
     }
     return null;
   }
@@ -73,11 +75,6 @@ final class ColumnReader implements Serializable {
     return kind != Kind.SCALAR;
   }
 
-  /** The type the aggregate asks Spark to deliver: scalars are cast to double, vectors as is. */
-  DataType deliveredType(DataType given) {
-    return kind == Kind.SCALAR ? DataTypes.DoubleType : given;
-  }
-
   /**
    * Reads the non-null value at {@code ordinal} into {@code r}'s input or target.
    *
@@ -88,7 +85,7 @@ final class ColumnReader implements Serializable {
       case SCALAR:
         {
           double[] dst = intoTarget ? r.target(1) : r.input(1);
-          dst[0] = row.getDouble(ordinal);
+          dst[0] = scalar.getDouble(row, ordinal);
           return -1;
         }
       case FLOAT_ARRAY:

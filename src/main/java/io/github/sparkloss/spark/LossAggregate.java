@@ -18,22 +18,14 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
 
   private final LossCall call;
   private final BoundLoss bound;
-  private final ColumnReader input;
-  private final ColumnReader target;
-  private final boolean classIndexTarget;
-  private final boolean indexIsLong;
-  private final boolean hasSampleWeight;
+  private final RowReader reader;
 
   private transient RowInput row;
 
   LossAggregate(LossCall call) {
     this.call = call;
     this.bound = call.bound();
-    this.input = call.inputReader();
-    this.target = call.targetReader();
-    this.classIndexTarget = call.classIndexTarget();
-    this.indexIsLong = call.indexIsLong();
-    this.hasSampleWeight = call.hasSampleWeight();
+    this.reader = call.rowReader();
   }
 
   @Override
@@ -63,43 +55,22 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
 
   @Override
   public LossState update(LossState state, InternalRow in) {
-    if (in.isNullAt(0) || in.isNullAt(1) || (hasSampleWeight && in.isNullAt(2))) {
-      bound.addNullRow(state);
-      return state;
-    }
     RowInput r = row;
     if (r == null) {
       r = row = new RowInput();
     }
-    if (readRow(in, r, state)) {
-      bound.add(state, r);
+    switch (reader.read(in, r)) {
+      case RowReader.OK:
+        bound.add(state, r);
+        break;
+      case RowReader.NULL_ROW:
+        bound.addNullRow(state);
+        break;
+      default:
+        bound.addNullElementRow(state, reader.nullColumn(), reader.nullIndex());
+        break;
     }
     return state;
-  }
-
-  /** Fills {@code r}; false when the row was counted as bad (a null element). */
-  private boolean readRow(InternalRow in, RowInput r, LossState state) {
-    int nullAt = input.read(in, 0, r, false);
-    if (nullAt >= 0) {
-      bound.addNullElementRow(state, input.column, nullAt);
-      return false;
-    }
-    if (classIndexTarget) {
-      r.indexIsDouble = !indexIsLong;
-      if (indexIsLong) {
-        r.index = in.getLong(1);
-      } else {
-        r.indexAsDouble = in.getDouble(1);
-      }
-    } else {
-      nullAt = target.read(in, 1, r, true);
-      if (nullAt >= 0) {
-        bound.addNullElementRow(state, target.column, nullAt);
-        return false;
-      }
-    }
-    r.sampleWeight = hasSampleWeight ? in.getDouble(2) : 1.0;
-    return true;
   }
 
   @Override

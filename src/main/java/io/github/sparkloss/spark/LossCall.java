@@ -20,11 +20,8 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.FractionalType;
-import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -52,9 +49,8 @@ final class LossCall implements Serializable {
   private final transient Expression sampleWeightExpr;
   private final BoundLoss bound;
   private final ColumnReader inputReader;
-  private final ColumnReader targetReader;
+  private final RowReader rowReader;
   private final boolean classIndexTarget;
-  private final boolean indexIsLong;
   private final DataType[] deliveredTypes;
 
   private LossCall(Loss loss, Output output, List<Expression> args) {
@@ -166,18 +162,17 @@ final class LossCall implements Serializable {
     }
     DataType targetType = targetExpr.dataType();
     TargetKind kind;
-    ColumnReader tr = null;
-    boolean indexLong = false;
-    if (loss.takesClassIndices()
-        && (targetType instanceof IntegralType || targetType instanceof FractionalType)) {
+    ColumnReader vectorTarget = null;
+    NumberReader indexTarget = null;
+    if (loss.takesClassIndices() && NumberReader.forType(targetType) != null) {
       kind = TargetKind.CLASS_INDEX;
-      indexLong = targetType instanceof IntegralType;
+      indexTarget = NumberReader.forType(targetType);
     } else {
-      tr = ColumnReader.forType(targetType, targetName);
-      boolean ok = tr != null && (tr.isVector() == inputReader.isVector());
-      if (loss == Loss.NLL_LOSS) {
-        ok = false;
-      }
+      vectorTarget = ColumnReader.forType(targetType, targetName);
+      boolean ok =
+          loss != Loss.NLL_LOSS
+              && vectorTarget != null
+              && vectorTarget.isVector() == inputReader.isVector();
       if (!ok) {
         String expected =
             loss == Loss.NLL_LOSS
@@ -192,12 +187,15 @@ final class LossCall implements Serializable {
       }
       kind = loss == Loss.CROSS_ENTROPY ? TargetKind.PROBABILITIES : TargetKind.ELEMENTWISE;
     }
-    if (sampleWeightExpr != null && !(sampleWeightExpr.dataType() instanceof NumericType)) {
-      throw typeError(fn, "sample_weight", weightName, sampleWeightExpr.dataType(), "a number");
+    NumberReader weightReader = null;
+    if (sampleWeightExpr != null) {
+      weightReader = NumberReader.forType(sampleWeightExpr.dataType());
+      if (weightReader == null) {
+        throw typeError(fn, "sample_weight", weightName, sampleWeightExpr.dataType(), "a number");
+      }
     }
-    this.targetReader = tr;
     this.classIndexTarget = kind == TargetKind.CLASS_INDEX;
-    this.indexIsLong = indexLong;
+    this.rowReader = new RowReader(inputReader, vectorTarget, indexTarget, weightReader);
     this.bound =
         BoundLoss.bind(
             options,
@@ -206,14 +204,13 @@ final class LossCall implements Serializable {
             perClass,
             !inputReader.isVector());
 
+    // Every column is read with its own type's getter: Spark inserts no cast, and the arguments
+    // stay plain column references that the aggregate can read in place.
     List<DataType> types = new ArrayList<>();
-    types.add(inputReader.deliveredType(inputExpr.dataType()));
-    types.add(
-        classIndexTarget
-            ? (indexLong ? DataTypes.LongType : DataTypes.DoubleType)
-            : targetReader.deliveredType(targetType));
+    types.add(inputExpr.dataType());
+    types.add(targetType);
     if (sampleWeightExpr != null) {
-      types.add(DataTypes.DoubleType);
+      types.add(sampleWeightExpr.dataType());
     }
     this.deliveredTypes = types.toArray(new DataType[0]);
   }
@@ -319,16 +316,12 @@ final class LossCall implements Serializable {
     return inputReader;
   }
 
-  ColumnReader targetReader() {
-    return targetReader;
+  RowReader rowReader() {
+    return rowReader;
   }
 
   boolean classIndexTarget() {
     return classIndexTarget;
-  }
-
-  boolean indexIsLong() {
-    return indexIsLong;
   }
 
   boolean hasSampleWeight() {

@@ -49,35 +49,22 @@ final class LossRowFunction implements ScalarFunction<Object> {
 
   @Override
   public Object produceResult(InternalRow in) {
-    boolean hasSampleWeight = call.hasSampleWeight();
-    if (in.isNullAt(0) || in.isNullAt(1) || (hasSampleWeight && in.isNullAt(2))) {
-      return null;
-    }
     RowInput r = row;
     if (r == null) {
       r = row = new RowInput();
       scratchState = bound.newState();
     }
-    int nullAt = call.inputReader().read(in, 0, r, false);
-    if (nullAt >= 0) {
-      bound.addNullElementRow(scratchState, call.inputReader().column, nullAt);
-      return null;
-    }
-    if (call.classIndexTarget()) {
-      r.indexIsDouble = !call.indexIsLong();
-      if (call.indexIsLong()) {
-        r.index = in.getLong(1);
-      } else {
-        r.indexAsDouble = in.getDouble(1);
-      }
-    } else {
-      nullAt = call.targetReader().read(in, 1, r, true);
-      if (nullAt >= 0) {
-        bound.addNullElementRow(scratchState, call.targetReader().column, nullAt);
+    RowReader reader = call.rowReader();
+    switch (reader.read(in, r)) {
+      case RowReader.OK:
+        break;
+      case RowReader.NULL_ROW:
         return null;
-      }
+      default:
+        // Fails under on_bad_row fail; under skip the row's loss is null.
+        bound.addNullElementRow(scratchState, reader.nullColumn(), reader.nullIndex());
+        return null;
     }
-    r.sampleWeight = hasSampleWeight ? in.getDouble(2) : 1.0;
     if (vectorResult) {
       double[] losses = bound.rowElementLosses(r);
       return losses == null ? null : new GenericArrayData(losses);
