@@ -1,16 +1,47 @@
 package io.github.sparkloss.job;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
-/** Checks that every column a config names exists, before any job runs. */
+/** The columns a config names: their existence, checked before any job runs, and their use. */
 final class Columns {
   private Columns() {}
+
+  /** A top-level column by its exact name, dots and all (never a nested field). */
+  static Column col(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
+  }
+
+  /** Orders result rows by their first {@code keys} fields, nulls first. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Comparator<Row> groupOrder(int keys) {
+    return (a, b) -> {
+      for (int i = 0; i < keys; i++) {
+        Object x = a.get(i);
+        Object y = b.get(i);
+        int c;
+        if (x == null || y == null) {
+          c = x == null ? (y == null ? 0 : -1) : 1;
+        } else if (x instanceof Comparable && x.getClass() == y.getClass()) {
+          c = ((Comparable) x).compareTo(y);
+        } else {
+          c = String.valueOf(x).compareTo(String.valueOf(y));
+        }
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    };
+  }
 
   static void check(Dataset<Row> df, JobConfig cfg) {
     boolean caseSensitive =

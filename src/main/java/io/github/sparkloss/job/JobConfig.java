@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -91,7 +92,7 @@ public final class JobConfig {
     this.source = source;
     checkKeys(c.root(), TOP_KEYS, "");
     require(c, "input");
-    ConfigObject in = object(c, "input");
+    ConfigObject in = object(c, "input", "input");
     checkKeys(in, INPUT_KEYS, "input.");
     Config input = in.toConfig();
     this.inputPath = string(input, "path", "input.path", null);
@@ -106,7 +107,8 @@ public final class JobConfig {
     this.inputFormat = format;
     this.inputOptions = new LinkedHashMap<>();
     if (input.hasPath("options")) {
-      for (Map.Entry<String, ConfigValue> e : object(input, "options").entrySet()) {
+      for (Map.Entry<String, ConfigValue> e :
+          object(input, "options", "input.options").entrySet()) {
         Object v = e.getValue().unwrapped();
         if (v instanceof Map || v instanceof List) {
           throw error("input.options." + e.getKey() + " must be a string, number or boolean");
@@ -144,12 +146,12 @@ public final class JobConfig {
     }
 
     require(c, "output");
-    ConfigObject out = object(c, "output");
+    ConfigObject out = object(c, "output", "output");
     checkKeys(out, OUTPUT_KEYS, "output.");
     Config output = out.toConfig();
     this.reportPath = string(output, "report", "output.report", null);
     if (output.hasPath("rows")) {
-      ConfigObject r = object(output, "rows");
+      ConfigObject r = object(output, "rows", "output.rows");
       checkKeys(r, ROWS_KEYS, "output.rows.");
       Config rc = r.toConfig();
       String rowsFormat =
@@ -168,6 +170,25 @@ public final class JobConfig {
               rc.hasPath("keep") ? stringList(rc, "keep", "output.rows.keep") : List.of());
     } else {
       this.rows = null;
+    }
+    if (rows != null) {
+      if (new org.apache.hadoop.fs.Path(rows.path())
+          .equals(new org.apache.hadoop.fs.Path(reportPath))) {
+        throw error(
+            "output.report and output.rows.path are both '"
+                + reportPath
+                + "'; give them different paths");
+      }
+      for (Metric m : metrics) {
+        if (m.perRow() && rows.keep().stream().anyMatch(k -> k.equalsIgnoreCase(m.name()))) {
+          throw error(
+              "metric '"
+                  + m.name()
+                  + "' has reduction 'none' and names its per-row"
+                  + " column, but output.rows.keep keeps an input column of that name; rename the"
+                  + " metric");
+        }
+      }
     }
     boolean anyPerRow = metrics.stream().anyMatch(Metric::perRow);
     if (anyPerRow && rows == null) {
@@ -281,13 +302,13 @@ public final class JobConfig {
     }
   }
 
-  private ConfigObject object(Config c, String path) {
+  private ConfigObject object(Config c, String path, String where) {
     try {
       return c.getObject(path);
     } catch (ConfigException.Missing e) {
-      throw error("missing key '" + path + "'");
+      throw error("missing key '" + where + "'");
     } catch (ConfigException.WrongType e) {
-      throw error(path + " must be an object");
+      throw error(where + " must be an object");
     }
   }
 
@@ -300,7 +321,7 @@ public final class JobConfig {
     }
     ConfigValue v = c.getValue(path);
     if (v.valueType() != ConfigValueType.STRING) {
-      throw error(where + " must be a string, not " + v.render());
+      throw error(where + " must be a string, not " + render(v));
     }
     return (String) v.unwrapped();
   }
@@ -309,8 +330,13 @@ public final class JobConfig {
     try {
       return c.getBoolean(path);
     } catch (ConfigException.WrongType e) {
-      throw error(where + " must be true or false, not " + c.getValue(path).render());
+      throw error(where + " must be true or false, not " + render(c.getValue(path)));
     }
+  }
+
+  /** A value on one line, as HOCON would write it without comments. */
+  private static String render(ConfigValue v) {
+    return v.render(ConfigRenderOptions.concise());
   }
 
   private List<String> stringList(Config c, String path, String where) {

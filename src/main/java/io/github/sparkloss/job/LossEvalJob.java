@@ -92,28 +92,36 @@ public final class LossEvalJob implements Callable<Integer> {
         Report.printTable(out, cfg, evaluation);
       }
       return 0;
-    } catch (JobException e) {
-      err.println("loss-eval: " + e.getMessage());
-      return EXIT_PROBLEM;
-    } catch (RuntimeException e) {
-      LossException loss = find(e, LossException.class);
-      if (loss != null) {
-        err.println("loss-eval: " + loss.getMessage());
-        return EXIT_PROBLEM;
-      }
-      AnalysisException analysis = find(e, AnalysisException.class);
-      if (analysis != null) {
-        err.println("loss-eval: " + firstLine(analysis.getMessage()));
-        return EXIT_PROBLEM;
-      }
-      err.println("loss-eval: " + firstLine(String.valueOf(e)));
-      e.printStackTrace(err);
-      return EXIT_FAILURE;
+    } catch (Exception e) {
+      // Spark 4 throws its checked AnalysisException and SparkException undeclared.
+      return report(e);
     } finally {
       if (ownSession && spark != null) {
         spark.stop();
       }
     }
+  }
+
+  /** Prints one line naming the problem; the exit code says whether the user can fix it. */
+  private int report(Exception e) {
+    JobException job = find(e, JobException.class);
+    if (job != null) {
+      err.println("loss-eval: " + firstLine(job.getMessage()));
+      return EXIT_PROBLEM;
+    }
+    LossException loss = find(e, LossException.class);
+    if (loss != null) {
+      err.println("loss-eval: " + loss.getMessage());
+      return EXIT_PROBLEM;
+    }
+    AnalysisException analysis = find(e, AnalysisException.class);
+    if (analysis != null) {
+      err.println("loss-eval: " + firstLine(analysis.getMessage()));
+      return EXIT_PROBLEM;
+    }
+    err.println("loss-eval: " + firstLine(String.valueOf(e)));
+    e.printStackTrace(err);
+    return EXIT_FAILURE;
   }
 
   private static SparkSession newSession() {
@@ -141,36 +149,34 @@ public final class LossEvalJob implements Callable<Integer> {
         continue;
       }
       LossColumn lc = column(m);
-      aggs.add((m.perClass() ? lc.statsPerClass() : lc.stats()).as("__m" + aggregated.size()));
+      Column stats = (m.perClass() ? lc.statsPerClass() : lc.stats()).as("__m" + aggregated.size());
+      analyze(m, () -> df.select(stats));
+      aggs.add(stats);
       aggregated.add(m);
     }
+    // The per-row output is planned (and checked) before the aggregation runs.
+    Dataset<Row> rows = cfg.rows() == null ? null : perRowOutput(df, cfg);
+
     Column first = aggs.get(0);
     Column[] rest = aggs.subList(1, aggs.size()).toArray(new Column[0]);
     Dataset<Row> result;
     if (cfg.groupBy().isEmpty()) {
       result = df.agg(first, rest);
     } else {
-      Column[] keys = cfg.groupBy().stream().map(functions::col).toArray(Column[]::new);
-      result = df.groupBy(keys).agg(first, rest).orderBy(keys);
+      Column[] keys = cfg.groupBy().stream().map(Columns::col).toArray(Column[]::new);
+      result = df.groupBy(keys).agg(first, rest);
     }
-    List<Row> groups = withMessages(result::collectAsList);
+    // One aggregation job; the few group rows are sorted here rather than by another job.
+    List<Row> groups = new ArrayList<>(withMessages(cfg, result::collectAsList));
+    groups.sort(Columns.groupOrder(cfg.groupBy().size()));
     long inputRows = 0;
     int rowsField = cfg.groupBy().size();
     for (Row g : groups) {
       inputRows += g.getLong(rowsField);
     }
-    if (cfg.rows() != null) {
-      List<Column> select = new ArrayList<>();
-      for (String keep : cfg.rows().keep()) {
-        select.add(functions.col(keep));
-      }
-      for (JobConfig.Metric m : cfg.metrics()) {
-        if (m.perRow()) {
-          select.add(column(m).value().as(m.name()));
-        }
-      }
-      Dataset<Row> rows = df.select(select.toArray(new Column[0]));
+    if (rows != null) {
       withMessages(
+          cfg,
           () -> {
             outputs.writeRows(rows);
             return null;
@@ -179,10 +185,56 @@ public final class LossEvalJob implements Callable<Integer> {
     return new Evaluation(groups, aggregated, inputRows);
   }
 
+  /** The kept columns and one per-row loss column per metric with reduction none. */
+  private static Dataset<Row> perRowOutput(Dataset<Row> df, JobConfig cfg) {
+    List<Column> select = new ArrayList<>();
+    for (String keep : cfg.rows().keep()) {
+      select.add(Columns.col(keep));
+    }
+    for (JobConfig.Metric m : cfg.metrics()) {
+      if (m.perRow()) {
+        Column value = column(m).value().as(m.name());
+        analyze(m, () -> df.select(value));
+        select.add(value);
+      }
+    }
+    Dataset<Row> rows = df.select(select.toArray(new Column[0]));
+    if (cfg.rows().format().equals("csv")) {
+      for (org.apache.spark.sql.types.StructField f : rows.schema().fields()) {
+        if (!(f.dataType() instanceof org.apache.spark.sql.types.AtomicType)) {
+          throw new JobException(
+              "output.rows.format csv cannot hold column '"
+                  + f.name()
+                  + "' of type "
+                  + f.dataType().simpleString()
+                  + "; use parquet, json or orc");
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Analyzes one metric alone, so that a type error names the metric it belongs to. */
+  private static void analyze(JobConfig.Metric m, java.util.function.Supplier<?> plan) {
+    try {
+      plan.get();
+    } catch (Exception e) {
+      LossException loss = find(e, LossException.class);
+      if (loss != null) {
+        // The job calls the _stats form of each loss; its users know it by the loss's name.
+        String message =
+            loss.getMessage()
+                .replaceFirst(
+                    "^" + m.loss().sqlName() + "_(stats|per_class): ", m.loss().sqlName() + ": ");
+        throw new JobException("metric '" + m.name() + "': " + message, e);
+      }
+      throw LossEvalJob.<RuntimeException>sneaky(e);
+    }
+  }
+
   private static LossColumn column(JobConfig.Metric m) {
-    LossColumn lc =
-        SparkLoss.column(m.options(), functions.col(m.input()), functions.col(m.target()));
-    return m.sampleWeight() == null ? lc : lc.sampleWeight(functions.col(m.sampleWeight()));
+    LossColumn lc = SparkLoss.column(m.options(), Columns.col(m.input()), Columns.col(m.target()));
+    return m.sampleWeight() == null ? lc : lc.sampleWeight(Columns.col(m.sampleWeight()));
   }
 
   private static Dataset<Row> read(SparkSession spark, JobConfig cfg) {
@@ -192,7 +244,7 @@ public final class LossEvalJob implements Callable<Integer> {
           .format(cfg.inputFormat())
           .options(cfg.inputOptions())
           .load(cfg.inputPath());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new JobException(
           "cannot read input "
               + cfg.inputPath()
@@ -204,17 +256,48 @@ public final class LossEvalJob implements Callable<Integer> {
     }
   }
 
-  /** Runs a Spark action; a failure caused by a bad row surfaces as its LossException. */
-  private static <T> T withMessages(java.util.function.Supplier<T> action) {
+  /**
+   * Runs a Spark action. A failure caused by a bad row surfaces as its LossException, one caused by
+   * a file that cannot be read as "cannot read input".
+   */
+  private static <T> T withMessages(JobConfig cfg, java.util.function.Supplier<T> action) {
     try {
       return action.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LossException loss = find(e, LossException.class);
       if (loss != null) {
         throw loss;
       }
-      throw e;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof org.apache.spark.SparkThrowable
+            && String.valueOf(((org.apache.spark.SparkThrowable) t).getCondition())
+                .startsWith("FAILED_READ_FILE")) {
+          throw new JobException(
+              "cannot read input "
+                  + cfg.inputPath()
+                  + " as "
+                  + cfg.inputFormat()
+                  + ": "
+                  + firstLine(rootCause(e).getMessage()),
+              e);
+        }
+      }
+      throw LossEvalJob.<RuntimeException>sneaky(e);
     }
+  }
+
+  /** Rethrows a checked exception that Spark threw undeclared, unchanged. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   static <T extends Throwable> T find(Throwable e, Class<T> type) {

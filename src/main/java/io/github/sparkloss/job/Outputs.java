@@ -23,6 +23,10 @@ final class Outputs implements AutoCloseable {
   private final String token = UUID.randomUUID().toString().substring(0, 8);
   private Path rowsTemp;
   private Path reportTemp;
+  private boolean committed;
+
+  /** Directories this run created, deepest last, removed again if the run fails. */
+  private final java.util.List<Path> createdDirs = new java.util.ArrayList<>();
 
   Outputs(SparkSession spark, JobConfig cfg, boolean overwrite) {
     this.hadoop = spark.sparkContext().hadoopConfiguration();
@@ -62,7 +66,26 @@ final class Outputs implements AutoCloseable {
   /** Writes the per-row losses to a temporary sibling of output.rows.path. */
   void writeRows(Dataset<Row> rows) {
     rowsTemp = temp(cfg.rows().path());
-    rows.write().format(cfg.rows().format()).save(rowsTemp.toString());
+    noteMissingParents(rowsTemp);
+    rows.write().format(cfg.rows().format()).option("header", "true").save(rowsTemp.toString());
+  }
+
+  /** Records the ancestors of {@code p} that do not exist yet, so a failure can remove them. */
+  private void noteMissingParents(Path p) {
+    try {
+      FileSystem fs = p.getFileSystem(hadoop);
+      java.util.List<Path> missing = new java.util.ArrayList<>();
+      for (Path d = p.getParent(); d != null && !fs.exists(d); d = d.getParent()) {
+        missing.add(0, d);
+      }
+      for (Path d : missing) {
+        if (!createdDirs.contains(d)) {
+          createdDirs.add(d);
+        }
+      }
+    } catch (IOException e) {
+      throw new JobException("cannot check output directory of " + p + ": " + e.getMessage(), e);
+    }
   }
 
   /** Writes the report and moves every output into place. */
@@ -70,10 +93,13 @@ final class Outputs implements AutoCloseable {
     try {
       Path report = new Path(cfg.reportPath());
       FileSystem fs = report.getFileSystem(hadoop);
+      // No ".crc" side files beside the report on a local file system.
+      fs.setWriteChecksum(false);
+      reportTemp = temp(cfg.reportPath());
+      noteMissingParents(reportTemp);
       if (report.getParent() != null) {
         fs.mkdirs(report.getParent());
       }
-      reportTemp = temp(cfg.reportPath());
       try (OutputStream o = fs.create(reportTemp, true)) {
         o.write(reportJson.getBytes(StandardCharsets.UTF_8));
       }
@@ -83,6 +109,7 @@ final class Outputs implements AutoCloseable {
       }
       move(reportTemp, report);
       reportTemp = null;
+      committed = true;
     } catch (IOException e) {
       throw new JobException("cannot write output: " + e.getMessage(), e);
     }
@@ -98,7 +125,7 @@ final class Outputs implements AutoCloseable {
     }
   }
 
-  /** Deletes whatever was not committed. */
+  /** Deletes whatever was not committed, and the directories a failed run created. */
   @Override
   public void close() {
     for (Path p : new Path[] {rowsTemp, reportTemp}) {
@@ -107,6 +134,19 @@ final class Outputs implements AutoCloseable {
           p.getFileSystem(hadoop).delete(p, true);
         } catch (IOException e) {
           // best effort: the temporary name is hidden and unique
+        }
+      }
+    }
+    if (!committed) {
+      for (int i = createdDirs.size() - 1; i >= 0; i--) {
+        Path d = createdDirs.get(i);
+        try {
+          FileSystem fs = d.getFileSystem(hadoop);
+          if (fs.exists(d) && fs.listStatus(d).length == 0) {
+            fs.delete(d, false);
+          }
+        } catch (IOException e) {
+          // best effort
         }
       }
     }
