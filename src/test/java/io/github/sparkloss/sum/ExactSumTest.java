@@ -21,7 +21,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -617,12 +616,11 @@ class ExactSumTest {
 
   /**
    * The full 3 * 2^31 adds of one large worst-case value (more than 2^32, so no 32-bit count could
-   * wrap unnoticed; the exact sum, about 2^1025.6, lies beyond MAX_VALUE). Takes about 20 s, so it
-   * only runs with -Dsparkloss.slowTests=true; {@link #manyAddsOfWorstCaseValueStayExact} and
-   * {@link #hugeCountsViaSelfMerge} cover the same limits quickly.
+   * wrap unnoticed; the exact sum, about 2^1025.6, lies beyond MAX_VALUE). The slowest test of the
+   * suite (about 15 s); {@link #manyAddsOfWorstCaseValueStayExact} and {@link
+   * #hugeCountsViaSelfMerge} cover the same limits quickly.
    */
   @Test
-  @EnabledIfSystemProperty(named = "sparkloss.slowTests", matches = "true")
   void threeTimesTwoPow31Adds() {
     double x = Double.longBitsToDouble((2016L << 52) | SIGNIFICAND_MASK);
     long n = 3L << 31;
