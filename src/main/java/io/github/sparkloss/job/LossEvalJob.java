@@ -245,14 +245,7 @@ public final class LossEvalJob implements Callable<Integer> {
           .options(cfg.inputOptions())
           .load(cfg.inputPath());
     } catch (Exception e) {
-      throw new JobException(
-          "cannot read input "
-              + cfg.inputPath()
-              + " as "
-              + cfg.inputFormat()
-              + ": "
-              + firstLine(e.getMessage()),
-          e);
+      throw unreadable(cfg, e.getMessage(), e);
     }
   }
 
@@ -272,18 +265,22 @@ public final class LossEvalJob implements Callable<Integer> {
         if (t instanceof org.apache.spark.SparkThrowable
             && String.valueOf(((org.apache.spark.SparkThrowable) t).getCondition())
                 .startsWith("FAILED_READ_FILE")) {
-          throw new JobException(
-              "cannot read input "
-                  + cfg.inputPath()
-                  + " as "
-                  + cfg.inputFormat()
-                  + ": "
-                  + firstLine(rootCause(e).getMessage()),
-              e);
+          throw unreadable(cfg, rootCause(e).getMessage(), e);
         }
       }
       throw LossEvalJob.<RuntimeException>sneaky(e);
     }
+  }
+
+  private static JobException unreadable(JobConfig cfg, String detail, Exception cause) {
+    return new JobException(
+        "cannot read input "
+            + cfg.inputPath()
+            + " as "
+            + cfg.inputFormat()
+            + ": "
+            + firstLine(detail),
+        cause);
   }
 
   /** Rethrows a checked exception that Spark threw undeclared, unchanged. */

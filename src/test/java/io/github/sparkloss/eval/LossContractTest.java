@@ -321,22 +321,6 @@ abstract class LossContractTest {
     return p;
   }
 
-  static double[] logSoftmax(double[] x) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (double v : x) {
-      m = Math.max(m, v);
-    }
-    double s = 0;
-    for (double v : x) {
-      s += Math.exp(v - m);
-    }
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = x[i] - m - Math.log(s);
-    }
-    return out;
-  }
-
   static double sampleWeight(Random rnd) {
     double u = rnd.nextDouble();
     return u < 0.5 ? 1.0 : u < 0.6 ? 0.0 : u < 0.8 ? rnd.nextInt(5) : rnd.nextDouble() * 1e3;

@@ -1,5 +1,6 @@
 package io.github.sparkloss.eval;
 
+import io.github.sparkloss.TestMath;
 import io.github.sparkloss.options.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
@@ -21,7 +22,7 @@ class NllLossContractTest extends LossContractTest {
   @Override
   Row row(Random rnd) {
     long y = rnd.nextInt(10) == 0 ? -100 : rnd.nextInt(C);
-    return new Row(logSoftmax(logits(rnd, C)), y, null, sampleWeight(rnd));
+    return new Row(TestMath.logSoftmax(logits(rnd, C)), y, null, sampleWeight(rnd));
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.rand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sparkloss.SparkTestBase;
+import io.github.sparkloss.TestMath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -83,8 +84,8 @@ class PartitioningTest extends SparkTestBase {
         logits.add(x[c]);
         multi.add(rnd.nextBoolean() ? (double) rnd.nextInt(2) : rnd.nextDouble());
       }
-      double[] lp = logSoftmax(x);
-      double[] lq = logSoftmax(z);
+      double[] lp = TestMath.logSoftmax(x);
+      double[] lq = TestMath.logSoftmax(z);
       for (int c = 0; c < C; c++) {
         logprobs.add(lp[c]);
         logprobs2.add(lq[c]);
@@ -95,22 +96,6 @@ class PartitioningTest extends SparkTestBase {
       rows.add(RowFactory.create(i, i % 3, logits, label, probs, logprobs, logprobs2, multi, sw));
     }
     return spark.createDataFrame(rows, schema).cache();
-  }
-
-  private static double[] logSoftmax(double[] x) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (double v : x) {
-      m = Math.max(m, v);
-    }
-    double s = 0;
-    for (double v : x) {
-      s += Math.exp(v - m);
-    }
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = (x[i] - m) - Math.log(s);
-    }
-    return out;
   }
 
   private static List<String> results(Dataset<Row> df, boolean grouped) {

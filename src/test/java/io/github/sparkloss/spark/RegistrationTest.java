@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sparkloss.LossColumn;
 import io.github.sparkloss.SparkLoss;
+import io.github.sparkloss.TestMath;
 import io.github.sparkloss.options.Loss;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.Reduction;
@@ -68,7 +69,7 @@ class RegistrationTest {
           RowFactory.create(
               list(logits[i]),
               labels[i],
-              list(logSoftmax(logits[i])),
+              list(TestMath.logSoftmax(logits[i])),
               list(probs[i]),
               list(multi[i]),
               w[i]));
@@ -317,22 +318,6 @@ class RegistrationTest {
     List<Double> out = new ArrayList<>(v.length);
     for (double d : v) {
       out.add(d);
-    }
-    return out;
-  }
-
-  private static double[] logSoftmax(double[] x) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : x) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : x) {
-      sum += Math.exp(v - max);
-    }
-    double[] out = new double[x.length];
-    for (int c = 0; c < x.length; c++) {
-      out[c] = x[c] - max - Math.log(sum);
     }
     return out;
   }

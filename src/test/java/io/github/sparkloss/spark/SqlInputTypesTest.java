@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.sparkloss.SparkTestBase;
+import io.github.sparkloss.TestMath;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,7 +231,7 @@ class SqlInputTypesTest extends SparkTestBase {
     double den = 0;
     double nll = 0;
     for (int i = 0; i < LOGITS.length; i++) {
-      num += w[LABEL[i]] * -logSoftmax(LOGITS[i])[LABEL[i]];
+      num += w[LABEL[i]] * -TestMath.logSoftmax(LOGITS[i])[LABEL[i]];
       den += w[LABEL[i]];
       nll += -LOGITS[i][LABEL[i]];
     }
@@ -379,7 +380,8 @@ class SqlInputTypesTest extends SparkTestBase {
     assertThat(rows).hasSize(LOGITS.length);
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      assertClose("cross_entropy row " + i, r.getDouble(1), -logSoftmax(LOGITS[i])[LABEL[i]]);
+      assertClose(
+          "cross_entropy row " + i, r.getDouble(1), -TestMath.logSoftmax(LOGITS[i])[LABEL[i]]);
       assertClose(
           "probabilities row " + i, r.getDouble(2), refProbabilityLoss(LOGITS[i], PROBS[i]));
       assertSameBits("nll_loss row " + i, r.getDouble(3), -LOGITS[i][LABEL[i]]);
@@ -430,7 +432,7 @@ class SqlInputTypesTest extends SparkTestBase {
     // label 1 occurs only in group b: elsewhere the FILTER leaves nothing, a NaN mean and a 0 sum.
     for (Row r : rows) {
       boolean b = r.getString(0).equals("b");
-      double loss = -logSoftmax(LOGITS[3])[1];
+      double loss = -TestMath.logSoftmax(LOGITS[3])[1];
       if (b) {
         assertClose("group b label = 1", r.getDouble(3), loss);
         assertClose("group b label = 1, sum", r.getDouble(4), loss);
@@ -500,7 +502,7 @@ class SqlInputTypesTest extends SparkTestBase {
       double ws = 0;
       for (int i = 0; i < LOGITS.length; i++) {
         if (LABEL[i] == k) {
-          ls += SW[i] * w[k] * -logSoftmax(LOGITS[i])[k];
+          ls += SW[i] * w[k] * -TestMath.logSoftmax(LOGITS[i])[k];
           ws += SW[i] * w[k];
         }
       }
@@ -604,32 +606,15 @@ class SqlInputTypesTest extends SparkTestBase {
     double den = 0;
     for (int i = 0; i < LOGITS.length; i++) {
       if (GROUP[i].equals(g) && LABEL[i] != skipLabel) {
-        num += SW[i] * -logSoftmax(LOGITS[i])[LABEL[i]];
+        num += SW[i] * -TestMath.logSoftmax(LOGITS[i])[LABEL[i]];
         den += SW[i];
       }
     }
     return new double[] {num, den};
   }
 
-  private static double[] logSoftmax(double[] x) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : x) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : x) {
-      sum += Math.exp(v - max);
-    }
-    double lse = max + Math.log(sum);
-    double[] out = new double[x.length];
-    for (int c = 0; c < x.length; c++) {
-      out[c] = x[c] - lse;
-    }
-    return out;
-  }
-
   private static double refProbabilityLoss(double[] x, double[] q) {
-    double[] logp = logSoftmax(x);
+    double[] logp = TestMath.logSoftmax(x);
     double l = 0;
     for (int c = 0; c < x.length; c++) {
       l -= q[c] * logp[c];
