@@ -26,7 +26,10 @@ import java.util.List;
  *
  * <pre>{@code
  * BoundLoss ce = BoundLoss.bind(LossOptions.defaults(Loss.CROSS_ENTROPY),
- *     TargetKind.CLASS_INDEX, ColumnNames.of("logits", "label", null), false);
+ *     TargetKind.CLASS_INDEX, ColumnNames.of("logits", "label", null), false, false);
+ * LossState state = ce.newState();
+ * ce.add(state, row);            // once per row
+ * double mean = ce.value(state);
  * }</pre>
  */
 public final class BoundLoss implements Serializable {

@@ -366,7 +366,7 @@ public final class MechanismBench {
   }
 
   /** The median over repetitions of {@code t[v][r] / t[base][r]}, or NaN without a base. */
-  private static double ratio(double[][] t, int v, int base) {
+  static double ratio(double[][] t, int v, int base) {
     if (base < 0) {
       return Double.NaN;
     }
@@ -381,7 +381,7 @@ public final class MechanismBench {
    * CPU time so far of all live threads. Unlike wall time it does not count time the two cores
    * spend on other tenants' work, which on a shared machine is most of the noise.
    */
-  private static long cpuNanos() {
+  static long cpuNanos() {
     java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long total = 0;
     for (long id : mx.getAllThreadIds()) {
@@ -390,7 +390,7 @@ public final class MechanismBench {
     return total;
   }
 
-  private static long gcMillis() {
+  static long gcMillis() {
     long t = 0;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       t += Math.max(0, gc.getCollectionTime());
@@ -403,7 +403,7 @@ public final class MechanismBench {
    * thread that ends between two readings takes its count with it; local-mode task threads are
    * pooled, so that is rare.
    */
-  private static long allocatedBytes() {
+  static long allocatedBytes() {
     java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     if (!(mx instanceof com.sun.management.ThreadMXBean)) {
       return 0;
@@ -624,7 +624,7 @@ public final class MechanismBench {
     printLoopTable("sum", "ns/add", names, ns, cpuNs, false);
   }
 
-  private static double median(double[] v) {
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     int n = s.length;
