@@ -1,0 +1,1068 @@
+package io.github.sparkloss.bench;
+
+import io.github.sparkloss.SparkLoss;
+import io.github.sparkloss.SparkLossExtensions;
+import io.github.sparkloss.kernel.BinaryCrossEntropyWithLogits;
+import io.github.sparkloss.kernel.CrossEntropy;
+import io.github.sparkloss.kernel.KlDiv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The benchmark suite behind {@code scripts/bench}: in one JVM, on the same data, it times side by
+ * side, interleaved (A B C, B C A, ... after one warm-up run each):
+ *
+ * <ul>
+ *   <li>{@code scan}: {@code sum(aggregate(logits, 0D, (a, x) -> a + x))}, a query that reads every
+ *       element of every row (the reference for "x scan"); {@code scan_size}: {@code
+ *       sum(size(logits))}, the whole-stage-codegen'd aggregate that reads only the array headers
+ *       from the cache (from Parquet it still decodes every element);
+ *   <li>{@code sparkloss}: sparkloss's aggregate;
+ *   <li>{@code sql}: the same loss written by hand as Spark SQL higher-order functions;
+ *   <li>{@code mllib} (cross_entropy, cached only): {@code MulticlassClassificationEvaluator} with
+ *       {@code logLoss} on probability vectors computed beforehand and cached (not timed);
+ *   <li>{@code plain} (cross_entropy): {@link PlainCrossEntropy}, the same connector aggregate
+ *       summing into plain doubles: the in-query price of exact summation;
+ *   <li>{@code sparkloss_x5} (cross_entropy): five sparkloss metrics in one query;
+ *   <li>{@code kernel}: the pure-Java kernel in a tight single-thread loop over (a prefix of) the
+ *       same values, reported as the time the same rows would take at single-core throughput times
+ *       the cores Spark uses.
+ * </ul>
+ *
+ * <p>For each loss, element type, class count and source (cached DataFrame, Parquet), it prints a
+ * table of medians and the median per-repetition ratios to {@code scan} and {@code sparkloss}, wall
+ * time and CPU time of all JVM threads, and writes everything to JSON. With {@code --scaling} it
+ * also times cross_entropy from Parquet at several sizes and reports the driver heap after GC. Run
+ * {@code --help} for the flags.
+ */
+public final class Bench {
+  static final String[] LOSSES = {"cross_entropy", "binary_cross_entropy_with_logits", "kl_div"};
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "scripts/bench [flags]   (defaults give the full run)",
+          "  --rows N            cached/Parquet rows for C <= 10 (default 4000000)",
+          "  --max-elements N    rows are capped at N / C (default 40000000: C=1000 -> 40000 rows)",
+          "  --reps N            timed repetitions (default 5)",
+          "  --only L[,L]        losses: cross_entropy, binary_cross_entropy_with_logits, kl_div",
+          "  --types T[,T]       float,double",
+          "  --classes C[,C]     2,10,1000",
+          "  --sources S[,S]     cached,parquet",
+          "  --variants V[,V]    subset of scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,"
+              + "kernel",
+          "  --partitions N      partitions of the generated data (default 4)",
+          "  --kernel-rows N     rows of the kernel loop (default 1000000)",
+          "  --quick             --rows 1000000 --only cross_entropy --classes 10",
+          "  --scaling           also run the Parquet scaling series",
+          "  --scaling-only      only the scaling series",
+          "  --scaling-rows N[,N] default 1000000,10000000,100000000",
+          "  --data DIR          data directory (default /tmp/sparkloss-bench; deleted at the end)",
+          "  --keep-data         do not delete the data directory",
+          "  --out DIR           JSON directory (default target/bench)",
+          "  --profile-query Q   only run query Q (table t_cached: first type and C, --rows rows)",
+          "                      in a loop for --profile-seconds (default 60), for JFR");
+
+  /** Written by the kernel loops so the JIT cannot drop the work. */
+  private static volatile double sink;
+
+  private Bench() {}
+
+  /** The outcome of a run, for the smoke test. */
+  public static final class Result {
+    /** Everything printed. */
+    public final StringBuilder table = new StringBuilder();
+
+    /** The JSON file written. */
+    public Path json;
+
+    /** Per configuration key ({@code loss/type/C/source}), per variant, the query's value. */
+    public final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+
+    final List<Object> groups = new ArrayList<>();
+    final List<Object> targets = new ArrayList<>();
+    final List<Object> scaling = new ArrayList<>();
+  }
+
+  /**
+   * Runs the benchmark; see {@link #USAGE}.
+   *
+   * @param args flags
+   */
+  public static void main(String[] args) throws Exception {
+    run(args);
+  }
+
+  /** Runs the benchmark and returns what it printed and measured. */
+  public static Result run(String[] args) throws IOException {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("rows", "4000000");
+    o.put("max-elements", "40000000");
+    o.put("reps", "5");
+    o.put("only", String.join(",", LOSSES));
+    o.put("types", "float,double");
+    o.put("classes", "2,10,1000");
+    o.put("sources", "cached,parquet");
+    o.put("variants", "scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,kernel");
+    o.put("partitions", "4");
+    o.put("kernel-rows", "1000000");
+    o.put("scaling", "false");
+    o.put("scaling-only", "false");
+    o.put("scaling-rows", "1000000,10000000,100000000");
+    o.put("data", "/tmp/sparkloss-bench");
+    o.put("keep-data", "false");
+    o.put("out", "target/bench");
+    o.put("profile-query", "");
+    o.put("profile-seconds", "60");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.println(USAGE);
+        return new Result();
+      }
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + a + "\n" + USAGE);
+      }
+      String k = a.substring(2);
+      String v = null;
+      int eq = k.indexOf('=');
+      if (eq >= 0) {
+        v = k.substring(eq + 1);
+        k = k.substring(0, eq);
+      }
+      if (k.equals("quick")) {
+        o.put("rows", "1000000");
+        o.put("only", "cross_entropy");
+        o.put("classes", "10");
+        continue;
+      }
+      if (!o.containsKey(k)) {
+        throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
+      }
+      if (v == null) {
+        boolean flag = o.get(k).equals("false");
+        v = flag ? "true" : args[++i];
+      }
+      o.put(k, v);
+    }
+    if (o.get("scaling-only").equals("true")) {
+      o.put("scaling", "true");
+    }
+    return new Bench.Runner(o).run();
+  }
+
+  /** One run's state. */
+  private static final class Runner {
+    final Map<String, String> o;
+    final Result res = new Result();
+    final int reps;
+    final int partitions;
+    final List<String> variants;
+    final Path data;
+    SparkSession spark;
+    int cores;
+
+    Runner(Map<String, String> o) {
+      this.o = o;
+      this.reps = Integer.parseInt(o.get("reps"));
+      this.partitions = Integer.parseInt(o.get("partitions"));
+      this.variants = list(o.get("variants"));
+      this.data = Paths.get(o.get("data"));
+    }
+
+    void out(String fmt, Object... args) {
+      String s = String.format(Locale.ROOT, fmt, args);
+      System.out.print(s);
+      System.out.flush();
+      res.table.append(s);
+    }
+
+    Result run() throws IOException {
+      boolean existing = SparkSession.getActiveSession().isDefined();
+      spark =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("sparkloss-bench")
+              .config("spark.ui.enabled", "false")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.sql.shuffle.partitions", "4")
+              .config("spark.sql.extensions", SparkLossExtensions.class.getName())
+              .getOrCreate();
+      SparkLoss.register(spark);
+      PlainCrossEntropy.register(spark);
+      cores = spark.sparkContext().defaultParallelism();
+      Map<String, Object> machine = machine();
+      out("sparkloss bench %s%n%s%n", o, machine);
+      long t0 = System.nanoTime();
+      try {
+        Files.createDirectories(data);
+        if (!o.get("profile-query").isEmpty()) {
+          profile();
+          return res;
+        }
+        if (!o.get("scaling-only").equals("true")) {
+          matrix();
+        }
+        if (o.get("scaling").equals("true")) {
+          scaling();
+        }
+      } finally {
+        if (!o.get("keep-data").equals("true")) {
+          deleteTree(data);
+        }
+        if (!existing) {
+          spark.stop();
+        }
+      }
+      out("total %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("options", o);
+      json.put("machine", machine);
+      json.put("groups", res.groups);
+      json.put("targets", res.targets);
+      json.put("scaling", res.scaling);
+      Path dir = Paths.get(o.get("out"));
+      Files.createDirectories(dir);
+      res.json =
+          dir.resolve(
+              "bench-"
+                  + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                  + ".json");
+      Files.write(res.json, toJson(json).getBytes(StandardCharsets.UTF_8));
+      out("JSON written to %s%n", res.json);
+      return res;
+    }
+
+    /** Runs one query in a loop, for a profiler attached from outside (jcmd JFR.start). */
+    void profile() {
+      String type = list(o.get("types")).get(0);
+      int c = Integer.parseInt(list(o.get("classes")).get(0));
+      Dataset<Row> df =
+          generate(Long.parseLong(o.get("rows")), c, type, true)
+              .persist(StorageLevel.MEMORY_ONLY());
+      df.count();
+      df.createOrReplaceTempView("t_cached");
+      String q = o.get("profile-query");
+      long end = System.nanoTime() + Long.parseLong(o.get("profile-seconds")) * 1_000_000_000L;
+      out("PROFILE-START pid %d: %s%n", ProcessHandle.current().pid(), q);
+      for (int run = 1; System.nanoTime() < end; run++) {
+        long s0 = System.nanoTime();
+        Object v = spark.sql(q).collectAsList().get(0).get(0);
+        out("run %d: %.3f s value %s%n", run, (System.nanoTime() - s0) / 1e9, v);
+      }
+      out("PROFILE-END%n");
+      df.unpersist(true);
+    }
+
+    Map<String, Object> machine() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("nproc", Runtime.getRuntime().availableProcessors());
+      m.put("cpu", cpuModel());
+      m.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vm.name"));
+      m.put("spark", spark.version());
+      m.put("master", spark.sparkContext().master());
+      m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+      return m;
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // The matrix
+
+    void matrix() throws IOException {
+      long maxElements = Long.parseLong(o.get("max-elements"));
+      for (String type : list(o.get("types"))) {
+        for (String cs : list(o.get("classes"))) {
+          int c = Integer.parseInt(cs);
+          long rows = Math.min(Long.parseLong(o.get("rows")), Math.max(1, maxElements / c));
+          long g0 = System.nanoTime();
+          Dataset<Row> df = generate(rows, c, type, true).persist(StorageLevel.MEMORY_ONLY());
+          long n = df.count();
+          df.createOrReplaceTempView("t_cached");
+          out(
+              "%n#### logits array<%s>, C=%d, %d rows: generated and cached in %.1f s%n",
+              type, c, n, (System.nanoTime() - g0) / 1e9);
+          KernelRows kr = variants.contains("kernel") ? collect(df, rows) : null;
+          Dataset<Row> probs = null;
+          for (String source : list(o.get("sources"))) {
+            String view = "t_cached";
+            if (source.equals("parquet")) {
+              Path p = data.resolve("matrix-" + type + "-" + c + ".parquet");
+              long w0 = System.nanoTime();
+              df.write().mode(SaveMode.Overwrite).parquet(p.toString());
+              out(
+                  "wrote %s in %.1f s (%d MiB)%n",
+                  p, (System.nanoTime() - w0) / 1e9, sizeOf(p) >> 20);
+              spark.read().parquet(p.toString()).createOrReplaceTempView("t_parquet");
+              view = "t_parquet";
+            } else if (!source.equals("cached")) {
+              throw new IllegalArgumentException("unknown source " + source);
+            }
+            for (String loss : list(o.get("only"))) {
+              if (loss.equals("cross_entropy")
+                  && source.equals("cached")
+                  && variants.contains("mllib")
+                  && probs == null) {
+                probs = probabilities(df);
+              }
+              group(
+                  loss,
+                  type,
+                  c,
+                  rows,
+                  source,
+                  view,
+                  kr,
+                  loss.equals("cross_entropy") ? probs : null);
+            }
+          }
+          if (probs != null) {
+            probs.unpersist(true);
+          }
+          df.unpersist(true);
+        }
+      }
+      if (!res.targets.isEmpty()) {
+        out("%n#### Targets (cross_entropy, C=10)%n");
+        out("%-46s %-10s %10s %10s  %s%n", "target", "config", "measured", "limit", "met");
+        for (Object t : res.targets) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> m = (Map<String, Object>) t;
+          out(
+              "%-46s %-10s %10.3f %10.3f  %s%n",
+              m.get("target"),
+              m.get("config"),
+              (Double) m.get("measured"),
+              (Double) m.get("limit"),
+              (Boolean) m.get("met") ? "yes" : "NO");
+        }
+        out(
+            "(ratios are medians of per-repetition wall-time ratios; 'kernel' compares rows/s"
+                + " with single-core kernel rows/s x %d cores)%n",
+            cores);
+      }
+    }
+
+    /**
+     * Generates the bench table: {@code logits}, {@code label} (5% ignore_index), {@code target}.
+     */
+    Dataset<Row> generate(long rows, int c, String type, boolean withTarget) {
+      List<String> cols = new ArrayList<>();
+      cols.add(
+          elements(c, "cast((pmod(hash(id, %s), 20001) - 10000) / 2500.0 as " + type + ")")
+              + " as logits");
+      cols.add(
+          String.format(
+              Locale.ROOT,
+              "cast(if(pmod(hash(id, -2), 20) = 0, -100, pmod(hash(id, -1), %d)) as int) as label",
+              c));
+      if (withTarget) {
+        cols.add(
+            elements(c, "cast(pmod(hash(id, %s, 7), 10001) / 10000.0 as " + type + ")")
+                + " as target");
+      }
+      return spark.range(0, rows, 1, partitions).selectExpr(cols.toArray(new String[0]));
+    }
+
+    /**
+     * An array of {@code c} elements, element {@code i} being {@code fmt} with {@code i} for {@code
+     * %s}: an explicit {@code array(...)} (whole-stage code generated) for small {@code c}, else
+     * {@code transform(sequence(...))} (interpreted lambda). Both give the same values.
+     */
+    static String elements(int c, String fmt) {
+      if (c > 16) {
+        return String.format(
+            Locale.ROOT, "transform(sequence(0, %d), i -> %s)", c - 1, String.format(fmt, "i"));
+      }
+      List<String> e = new ArrayList<>();
+      for (int i = 0; i < c; i++) {
+        e.add(String.format(fmt, String.valueOf(i)));
+      }
+      return "array(" + String.join(", ", e) + ")";
+    }
+
+    /** Probability vectors for MLlib (rows with ignore_index dropped), computed and cached. */
+    Dataset<Row> probabilities(Dataset<Row> df) {
+      long p0 = System.nanoTime();
+      StructType schema =
+          new StructType()
+              .add("label", DataTypes.DoubleType, false)
+              .add("prediction", DataTypes.DoubleType, false)
+              .add("probability", SQLDataTypes.VectorType(), false);
+      MapPartitionsFunction<Row, Row> softmax = softmaxRows();
+      Dataset<Row> probs =
+          df.where("label <> -100")
+              .select("logits", "label")
+              .mapPartitions(softmax, Encoders.row(schema))
+              .persist(StorageLevel.MEMORY_ONLY());
+      long n = probs.count();
+      out(
+          "mllib input: %d probability vectors computed and cached in %.1f s (not timed)%n",
+          n, (System.nanoTime() - p0) / 1e9);
+      return probs;
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // One group: one loss on one table
+
+    static final class Variant {
+      final String name;
+      final DoubleSupplier run;
+
+      Variant(String name, DoubleSupplier run) {
+        this.name = name;
+        this.run = run;
+      }
+    }
+
+    Variant sql(String name, String q) {
+      return new Variant(
+          name,
+          () -> {
+            Row r = spark.sql(q).collectAsList().get(0);
+            return r.isNullAt(0) ? Double.NaN : ((Number) r.get(0)).doubleValue();
+          });
+    }
+
+    static String handWritten(String loss, String t) {
+      switch (loss) {
+        case "cross_entropy":
+          return "SELECT avg(log(aggregate(logits, 0D, (a, x) -> a + exp(x - m))) + m -"
+              + " logits[label]) FILTER (WHERE label <> -100) FROM (SELECT logits, label,"
+              + " cast(array_max(logits) AS double) AS m FROM "
+              + t
+              + ")";
+        case "binary_cross_entropy_with_logits":
+          return "SELECT sum(aggregate(zip_with(logits, target, (x, t) -> (1D - t) * x -"
+              + " (least(cast(x AS double), 0D) - log1p(exp(-abs(cast(x AS double)))))), 0D,"
+              + " (a, v) -> a + v)) / sum(size(logits)) FROM "
+              + t;
+        case "kl_div":
+          return "SELECT sum(aggregate(zip_with(logits, target, (x, t) -> if(t = 0, 0D,"
+              + " cast(t AS double) * ln(t)) - cast(t AS double) * x), 0D, (a, v) -> a + v)) /"
+              + " sum(size(logits)) FROM "
+              + t;
+        default:
+          throw new IllegalArgumentException("unknown loss " + loss);
+      }
+    }
+
+    static String sparklossCall(String loss) {
+      return loss.equals("cross_entropy")
+          ? "cross_entropy(logits, label)"
+          : loss + "(logits, target)";
+    }
+
+    void group(
+        String loss,
+        String type,
+        int c,
+        long rows,
+        String source,
+        String t,
+        KernelRows kr,
+        Dataset<Row> probs) {
+      String key = loss + "/" + type + "/C=" + c + "/" + source;
+      boolean ce = loss.equals("cross_entropy");
+      List<Variant> vs = new ArrayList<>();
+      if (variants.contains("scan")) {
+        vs.add(sql("scan", "SELECT sum(aggregate(logits, 0D, (a, x) -> a + x)) FROM " + t));
+      }
+      if (variants.contains("scan_size")) {
+        vs.add(sql("scan_size", "SELECT sum(size(logits)) FROM " + t));
+      }
+      if (variants.contains("sparkloss")) {
+        vs.add(sql("sparkloss", "SELECT " + sparklossCall(loss) + " FROM " + t));
+      }
+      if (variants.contains("sql")) {
+        vs.add(sql("sql", handWritten(loss, t)));
+      }
+      if (ce && variants.contains("plain")) {
+        vs.add(sql("plain", "SELECT " + PlainCrossEntropy.NAME + "(logits, label) FROM " + t));
+      }
+      if (ce && variants.contains("sparkloss_x5")) {
+        vs.add(
+            sql(
+                "sparkloss_x5",
+                "SELECT cross_entropy(logits, label), cross_entropy(logits, label, label_smoothing"
+                    + " => 0.1), nll_loss(logits, label), binary_cross_entropy_with_logits(logits,"
+                    + " target), kl_div(logits, target) FROM "
+                    + t));
+      }
+      if (probs != null) {
+        MulticlassClassificationEvaluator ev =
+            new MulticlassClassificationEvaluator()
+                .setMetricName("logLoss")
+                .setLabelCol("label")
+                .setPredictionCol("prediction")
+                .setProbabilityCol("probability");
+        vs.add(new Variant("mllib", () -> ev.evaluate(probs)));
+      }
+      out("%n== %s, %d rows%n", key, rows);
+      int k = vs.size();
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (Variant v : vs) {
+        values.put(v.name, v.run.getAsDouble()); // warm-up
+      }
+      double[][] wall = new double[k][reps];
+      double[][] cpu = new double[k][reps];
+      double[][] gcMs = new double[k][reps];
+      for (int r = 0; r < reps; r++) {
+        StringBuilder line = new StringBuilder("rep " + r + ":");
+        for (int j = 0; j < k; j++) {
+          int v = (j + r) % k;
+          long gc0 = MechanismBench.gcMillis();
+          long cpu0 = MechanismBench.cpuNanos();
+          long s0 = System.nanoTime();
+          vs.get(v).run.getAsDouble();
+          wall[v][r] = (System.nanoTime() - s0) / 1e9;
+          cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
+          gcMs[v][r] = MechanismBench.gcMillis() - gc0;
+          line.append(String.format(Locale.ROOT, " %s=%.3f", vs.get(v).name, wall[v][r]));
+        }
+        out("%s%n", line);
+      }
+      List<String> names = new ArrayList<>();
+      for (Variant v : vs) {
+        names.add(v.name);
+      }
+      int iScan = names.indexOf("scan");
+      int iLoss = names.indexOf("sparkloss");
+
+      // The kernel: single-thread loop over the same values, scaled to the cores used.
+      Map<String, Object> kernel = null;
+      double kernelSecs = Double.NaN;
+      if (kr != null) {
+        double nsRow = kernelNsPerRow(loss, kr);
+        long evaluated = ce ? Math.round(rows * 0.95) : rows;
+        kernelSecs = evaluated * nsRow / 1e9 / cores;
+        kernel = new LinkedHashMap<>();
+        kernel.put("nsPerRowSingleCore", nsRow);
+        kernel.put("rowsPerSecSingleCore", 1e9 / nsRow);
+        kernel.put("cores", cores);
+        kernel.put("rowsPerSecTimesCores", 1e9 / nsRow * cores);
+        kernel.put("secondsForRowsAtCores", kernelSecs);
+        kernel.put("kernelRows", kr.n);
+      }
+
+      out(
+          "%-13s %8s %7s %7s %7s %7s %8s %7s %7s %8s %6s%n",
+          "variant", "wall s", "min", "max", "x scan", "x loss", "cpu s", "x scan", "x loss",
+          "ns/row", "GC ms");
+      List<Object> vj = new ArrayList<>();
+      for (int v = 0; v < k; v++) {
+        double xs = MechanismBench.ratio(wall, v, iScan);
+        double xl = MechanismBench.ratio(wall, v, iLoss);
+        double cxs = MechanismBench.ratio(cpu, v, iScan);
+        double cxl = MechanismBench.ratio(cpu, v, iLoss);
+        out(
+            "%-13s %8.3f %7.3f %7.3f %7.2f %7.2f %8.3f %7.2f %7.2f %8.1f %6.0f%n",
+            names.get(v),
+            MechanismBench.median(wall[v]),
+            Arrays.stream(wall[v]).min().getAsDouble(),
+            Arrays.stream(wall[v]).max().getAsDouble(),
+            xs,
+            xl,
+            MechanismBench.median(cpu[v]),
+            cxs,
+            cxl,
+            MechanismBench.median(wall[v]) * 1e9 / rows,
+            MechanismBench.median(gcMs[v]));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", names.get(v));
+        m.put("value", values.get(names.get(v)));
+        m.put("wallSeconds", wall[v]);
+        m.put("cpuSeconds", cpu[v]);
+        m.put("medianWall", MechanismBench.median(wall[v]));
+        m.put("medianCpu", MechanismBench.median(cpu[v]));
+        m.put("xScan", xs);
+        m.put("xSparkloss", xl);
+        m.put("cpuXScan", cxs);
+        m.put("cpuXSparkloss", cxl);
+        m.put("nsPerRow", MechanismBench.median(wall[v]) * 1e9 / rows);
+        vj.add(m);
+      }
+      double scanMed = iScan >= 0 ? MechanismBench.median(wall[iScan]) : Double.NaN;
+      double lossMed = iLoss >= 0 ? MechanismBench.median(wall[iLoss]) : Double.NaN;
+      if (kr != null) {
+        out(
+            "%-13s %8.3f %7s %7s %7.2f %7.2f %8s %7s %7s %8.1f %6s%n",
+            "kernel*",
+            kernelSecs,
+            "",
+            "",
+            kernelSecs / scanMed,
+            kernelSecs / lossMed,
+            "",
+            "",
+            "",
+            kernelSecs * 1e9 / rows,
+            "");
+        out(
+            "  * kernel: %.1f ns/row single-core over %d rows (%.2f M rows/s), shown as the time"
+                + " for these rows at that throughput x %d cores; ratios of medians%n",
+            (Double) kernel.get("nsPerRowSingleCore"),
+            kr.n,
+            (Double) kernel.get("rowsPerSecSingleCore") / 1e6,
+            cores);
+      }
+      out("values:");
+      for (Map.Entry<String, Double> e : values.entrySet()) {
+        out(" %s=%.15g", e.getKey(), e.getValue());
+      }
+      out("%n");
+      double ref = values.getOrDefault("sparkloss", Double.NaN);
+      for (String other : new String[] {"sql", "plain", "mllib", "sparkloss_x5"}) {
+        if (values.containsKey(other) && !Double.isNaN(ref)) {
+          out("  check sparkloss vs %-12s rel diff %.2e%n", other, relDiff(ref, values.get(other)));
+        }
+      }
+      res.values.put(key, values);
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("key", key);
+      g.put("loss", loss);
+      g.put("type", type);
+      g.put("classes", c);
+      g.put("rows", rows);
+      g.put("source", source);
+      g.put("reps", reps);
+      g.put("variants", vj);
+      g.put("kernel", kernel);
+      res.groups.add(g);
+
+      if (ce && c == 10 && iLoss >= 0) {
+        String cfg = type + "/" + source;
+        if (source.equals("cached")) {
+          target(cfg, "sql / sparkloss >= 4", wall, names, "sql", "sparkloss", 4, true, rows);
+          target(
+              cfg, "sparkloss / mllib <= 0.5", wall, names, "sparkloss", "mllib", 0.5, false, rows);
+          target(
+              cfg, "sparkloss / scan <= 1.5", wall, names, "sparkloss", "scan", 1.5, false, rows);
+          if (kr != null) {
+            addTarget(
+                cfg,
+                "sparkloss rows/s / (kernel x cores) >= 0.6",
+                kernelSecs / lossMed,
+                0.6,
+                true,
+                rows);
+          }
+        } else {
+          target(
+              cfg,
+              "parquet: sparkloss / scan <= 1.3",
+              wall,
+              names,
+              "sparkloss",
+              "scan",
+              1.3,
+              false,
+              rows);
+        }
+        target(
+            cfg, "x5 / sparkloss <= 2", wall, names, "sparkloss_x5", "sparkloss", 2, false, rows);
+        target(
+            cfg, "sparkloss / plain <= 1.10", wall, names, "sparkloss", "plain", 1.10, false, rows);
+      }
+    }
+
+    void target(
+        String cfg,
+        String what,
+        double[][] wall,
+        List<String> names,
+        String a,
+        String b,
+        double limit,
+        boolean atLeast,
+        long rows) {
+      int ia = names.indexOf(a);
+      int ib = names.indexOf(b);
+      if (ia < 0 || ib < 0) {
+        return;
+      }
+      addTarget(cfg, what, MechanismBench.ratio(wall, ia, ib), limit, atLeast, rows);
+    }
+
+    void addTarget(
+        String cfg, String what, double measured, double limit, boolean atLeast, long rows) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("target", what);
+      m.put("config", cfg);
+      m.put("rows", rows);
+      m.put("measured", measured);
+      m.put("limit", limit);
+      m.put("met", atLeast ? measured >= limit : measured <= limit);
+      res.targets.add(m);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // The kernel
+
+    /** A prefix of the table's rows, widened to double, for the kernel loop. */
+    static final class KernelRows {
+      double[][] x;
+      double[][] t;
+      int[] y;
+      int n;
+    }
+
+    KernelRows collect(Dataset<Row> df, long rows) {
+      int n = (int) Math.min(rows, Long.parseLong(o.get("kernel-rows")));
+      long c0 = System.nanoTime();
+      List<Row> list = df.limit(n).collectAsList();
+      KernelRows kr = new KernelRows();
+      kr.n = list.size();
+      kr.x = new double[kr.n][];
+      kr.t = new double[kr.n][];
+      kr.y = new int[kr.n];
+      for (int i = 0; i < kr.n; i++) {
+        Row r = list.get(i);
+        kr.x[i] = widen(r.getList(0));
+        kr.t[i] = widen(r.getList(2));
+        kr.y[i] = r.getInt(1);
+      }
+      out("kernel input: %d rows collected in %.1f s%n", kr.n, (System.nanoTime() - c0) / 1e9);
+      return kr;
+    }
+
+    static double[] widen(List<Object> l) {
+      double[] d = new double[l.size()];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = ((Number) l.get(i)).doubleValue();
+      }
+      return d;
+    }
+
+    /** Median single-thread ns per evaluated row over 2 warm-up and {@code reps} timed passes. */
+    double kernelNsPerRow(String loss, KernelRows kr) {
+      int c = kr.x.length == 0 ? 1 : kr.x[0].length;
+      int passes = (int) Math.max(1, 20_000_000L / ((long) kr.n * c));
+      double[] ns = new double[Math.max(reps, 1)];
+      for (int r = -2; r < ns.length; r++) {
+        long s0 = System.nanoTime();
+        long evaluated = 0;
+        double acc = 0;
+        for (int p = 0; p < passes; p++) {
+          double ls = 0;
+          double ws = 0;
+          if (loss.equals("cross_entropy")) {
+            for (int i = 0; i < kr.n; i++) {
+              int y = kr.y[i];
+              if (y != -100) {
+                ls += CrossEntropy.indexLoss(kr.x[i], c, y, null, 0.0);
+                ws += 1.0;
+              }
+            }
+          } else if (loss.equals("binary_cross_entropy_with_logits")) {
+            for (int i = 0; i < kr.n; i++) {
+              ls += BinaryCrossEntropyWithLogits.row(kr.x[i], kr.t[i], c, null, null, null);
+              ws += c;
+            }
+          } else {
+            for (int i = 0; i < kr.n; i++) {
+              ls += KlDiv.row(kr.x[i], kr.t[i], c, false, null, null);
+              ws += c;
+            }
+          }
+          evaluated += loss.equals("cross_entropy") ? (long) ws : kr.n;
+          acc += ls / ws;
+        }
+        long dt = System.nanoTime() - s0;
+        sink += acc;
+        if (r >= 0) {
+          ns[r] = dt / (double) evaluated;
+        }
+      }
+      return MechanismBench.median(ns);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Scaling
+
+    void scaling() {
+      out("%n#### Scaling: cross_entropy from Parquet, logits array<float>, C=10, local[2]%n");
+      List<Map<String, Object>> rowsOut = new ArrayList<>();
+      for (String s : list(o.get("scaling-rows"))) {
+        long n = Long.parseLong(s);
+        Path p = data.resolve("scale-" + n + ".parquet");
+        long w0 = System.nanoTime();
+        generate(n, 10, "float", false).write().mode(SaveMode.Overwrite).parquet(p.toString());
+        double genSecs = (System.nanoTime() - w0) / 1e9;
+        long bytes = sizeOf(p);
+        out("%,d rows: wrote %s in %.1f s (%d MiB)%n", n, p, genSecs, bytes >> 20);
+        spark.read().parquet(p.toString()).createOrReplaceTempView("t_scale");
+        List<Variant> vs = new ArrayList<>();
+        vs.add(sql("scan", "SELECT sum(aggregate(logits, 0D, (a, x) -> a + x)) FROM t_scale"));
+        vs.add(sql("sparkloss", "SELECT cross_entropy(logits, label) FROM t_scale"));
+        for (Variant v : vs) {
+          v.run.getAsDouble();
+        }
+        double[][] wall = new double[2][reps];
+        double[][] cpu = new double[2][reps];
+        for (int r = 0; r < reps; r++) {
+          for (int j = 0; j < 2; j++) {
+            int v = (j + r) % 2;
+            long cpu0 = MechanismBench.cpuNanos();
+            long s0 = System.nanoTime();
+            vs.get(v).run.getAsDouble();
+            wall[v][r] = (System.nanoTime() - s0) / 1e9;
+            cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
+          }
+          out("  rep %d: scan=%.3f sparkloss=%.3f%n", r, wall[0][r], wall[1][r]);
+        }
+        System.gc();
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", n);
+        m.put("parquetBytes", bytes);
+        m.put("generateSeconds", genSecs);
+        m.put("scanMedianWall", MechanismBench.median(wall[0]));
+        m.put("sparklossMedianWall", MechanismBench.median(wall[1]));
+        m.put("sparklossNsPerRow", MechanismBench.median(wall[1]) * 1e9 / n);
+        m.put("scanNsPerRow", MechanismBench.median(wall[0]) * 1e9 / n);
+        m.put("sparklossCpuNsPerRow", MechanismBench.median(cpu[1]) * 1e9 / n);
+        m.put("sparklossXScan", MechanismBench.ratio(wall, 1, 0));
+        m.put("driverHeapAfterGcMiB", heap / (double) (1 << 20));
+        m.put("wallScan", wall[0]);
+        m.put("wallSparkloss", wall[1]);
+        rowsOut.add(m);
+        res.scaling.add(m);
+        out(
+            "  %,d rows: sparkloss %.1f ns/row (median %.3f s), scan %.1f ns/row, driver heap"
+                + " after GC %.1f MiB%n",
+            n,
+            (Double) m.get("sparklossNsPerRow"),
+            (Double) m.get("sparklossMedianWall"),
+            (Double) m.get("scanNsPerRow"),
+            (Double) m.get("driverHeapAfterGcMiB"));
+        spark.catalog().dropTempView("t_scale");
+        if (!o.get("keep-data").equals("true")) {
+          deleteTree(p);
+        }
+      }
+      double base =
+          rowsOut.isEmpty() ? Double.NaN : (Double) rowsOut.get(0).get("sparklossNsPerRow");
+      out(
+          "%14s %10s %10s %11s %10s %11s %8s %12s%n",
+          "rows",
+          "scan s",
+          "loss s",
+          "loss ns/row",
+          "vs first",
+          "cpu ns/row",
+          "x scan",
+          "heap MiB");
+      for (Map<String, Object> m : rowsOut) {
+        out(
+            "%,14d %10.3f %10.3f %11.1f %+9.1f%% %11.1f %8.2f %12.1f%n",
+            (Long) m.get("rows"),
+            (Double) m.get("scanMedianWall"),
+            (Double) m.get("sparklossMedianWall"),
+            (Double) m.get("sparklossNsPerRow"),
+            100 * ((Double) m.get("sparklossNsPerRow") / base - 1),
+            (Double) m.get("sparklossCpuNsPerRow"),
+            (Double) m.get("sparklossXScan"),
+            (Double) m.get("driverHeapAfterGcMiB"));
+      }
+    }
+  }
+
+  /** Softmax of {@code (logits, label)} rows into {@code (label, prediction, probability)}. */
+  static MapPartitionsFunction<Row, Row> softmaxRows() {
+    return it -> {
+      Iterator<Row> in = it;
+      return new Iterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return in.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row r = in.next();
+          List<Object> l = r.getList(0);
+          int n = l.size();
+          double[] p = new double[n];
+          double m = Double.NEGATIVE_INFINITY;
+          int arg = 0;
+          for (int i = 0; i < n; i++) {
+            p[i] = ((Number) l.get(i)).doubleValue();
+            if (p[i] > m) {
+              m = p[i];
+              arg = i;
+            }
+          }
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            p[i] = Math.exp(p[i] - m);
+            s += p[i];
+          }
+          for (int i = 0; i < n; i++) {
+            p[i] /= s;
+          }
+          return RowFactory.create((double) r.getInt(1), (double) arg, Vectors.dense(p));
+        }
+      };
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  static List<String> list(String s) {
+    List<String> l = new ArrayList<>();
+    for (String x : s.split(",")) {
+      if (!x.trim().isEmpty()) {
+        l.add(x.trim());
+      }
+    }
+    return l;
+  }
+
+  static double relDiff(double a, double b) {
+    return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+  }
+
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return System.getProperty("os.arch");
+  }
+
+  static long sizeOf(Path p) {
+    try (Stream<Path> s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              f -> {
+                try {
+                  Files.delete(f);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A minimal JSON writer for maps, lists, arrays of doubles, numbers, booleans and strings. */
+  static String toJson(Object v) {
+    StringBuilder b = new StringBuilder();
+    json(b, v, "");
+    return b.append('\n').toString();
+  }
+
+  private static void json(StringBuilder b, Object v, String indent) {
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof Map) {
+      b.append("{");
+      String in = indent + "  ";
+      boolean first = true;
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        b.append(first ? "\n" : ",\n").append(in);
+        first = false;
+        json(b, String.valueOf(e.getKey()), in);
+        b.append(": ");
+        json(b, e.getValue(), in);
+      }
+      b.append(first ? "}" : "\n" + indent + "}");
+    } else if (v instanceof List) {
+      b.append("[");
+      String in = indent + "  ";
+      boolean first = true;
+      for (Object x : (List<?>) v) {
+        b.append(first ? "\n" : ",\n").append(in);
+        first = false;
+        json(b, x, in);
+      }
+      b.append(first ? "]" : "\n" + indent + "]");
+    } else if (v instanceof double[]) {
+      b.append("[");
+      double[] d = (double[]) v;
+      for (int i = 0; i < d.length; i++) {
+        b.append(i == 0 ? "" : ", ");
+        json(b, d[i], indent);
+      }
+      b.append("]");
+    } else if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      b.append(Double.isFinite(d) ? Double.toString(d) : "null");
+    } else if (v instanceof Number || v instanceof Boolean) {
+      b.append(v);
+    } else {
+      String s = v.toString();
+      b.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char ch = s.charAt(i);
+        if (ch == '"' || ch == '\\') {
+          b.append('\\').append(ch);
+        } else if (ch < 0x20) {
+          b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+        } else {
+          b.append(ch);
+        }
+      }
+      b.append('"');
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.github.sparkloss.bench;
+
+import io.github.sparkloss.kernel.CrossEntropy;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.ProjectingInternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * {@code ce_plain(logits, label)}: sparkloss's {@code cross_entropy(logits, label)} (class index,
+ * ignore_index -100, reduction mean, no weights) as a connector {@link AggregateFunction} run
+ * through a {@link V2Aggregator} subclass that reads each row in place, as sparkloss's {@code
+ * LossAggregator} does, with the same kernel {@link CrossEntropy#indexLoss}, but summing the loss
+ * and the denominator into two plain {@code double}s instead of {@code ExactSum}s. The bench's
+ * {@code plain} variant: {@code sparkloss / plain} is the in-query cost of exact summation (plus
+ * {@code BoundLoss}'s per-row checks and counters, which this class keeps to a minimum: null rows,
+ * ignored rows, a label range check).
+ */
+final class PlainCrossEntropy {
+  static final String NAME = "ce_plain";
+
+  private PlainCrossEntropy() {}
+
+  /** Registers {@code ce_plain} in {@code spark}'s function registry (an existing session too). */
+  static void register(SparkSession spark) {
+    scala.Function1<Seq<Expression>, Expression> builder =
+        args -> {
+          List<Expression> children = CollectionConverters.asJava(args);
+          DataType[] types = new DataType[children.size()];
+          for (int i = 0; i < types.length; i++) {
+            types[i] = children.get(i).dataType();
+          }
+          return new Agg(new Fn(types), args, 0, 0);
+        };
+    ExpressionInfo info =
+        new ExpressionInfo(
+            PlainCrossEntropy.class.getName(),
+            null,
+            NAME,
+            NAME + "(logits, label) - cross_entropy with plain double sums (benchmark)",
+            "");
+    spark
+        .sessionState()
+        .functionRegistry()
+        .registerFunction(FunctionIdentifier.apply(NAME), info, builder);
+  }
+
+  /** Loss sum, weight sum and counters in plain primitives. */
+  static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
+    double loss;
+    double weight;
+    long rows;
+    long ignored;
+    long nulls;
+  }
+
+  /** The aggregate function; see the class comment. */
+  static final class Fn implements AggregateFunction<State, Double> {
+    private static final long serialVersionUID = 1L;
+    private final DataType[] types;
+    private final boolean floats;
+    private transient double[] x;
+
+    Fn(DataType[] types) {
+      if (types.length != 2
+          || !(types[0] instanceof ArrayType)
+          || types[1] != DataTypes.IntegerType) {
+        throw new IllegalArgumentException(NAME + " takes (array<float|double>, int)");
+      }
+      this.types = types;
+      this.floats = ((ArrayType) types[0]).elementType() == DataTypes.FloatType;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public DataType[] inputTypes() {
+      return types;
+    }
+
+    @Override
+    public DataType resultType() {
+      return DataTypes.DoubleType;
+    }
+
+    @Override
+    public State newAggregationState() {
+      return new State();
+    }
+
+    @Override
+    public State update(State s, InternalRow in) {
+      if (in.isNullAt(0) || in.isNullAt(1)) {
+        s.nulls++;
+        return s;
+      }
+      int y = in.getInt(1);
+      if (y == -100) {
+        s.ignored++;
+        return s;
+      }
+      ArrayData a = in.getArray(0);
+      int n = a.numElements();
+      if (y < 0 || y >= n) {
+        throw new IllegalArgumentException(NAME + ": label " + y + " outside [0, " + n + ")");
+      }
+      double[] dst = x;
+      if (dst == null || dst.length < n) {
+        dst = x = new double[Math.max(16, n)];
+      }
+      if (floats) {
+        for (int i = 0; i < n; i++) {
+          dst[i] = a.getFloat(i);
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          dst[i] = a.getDouble(i);
+        }
+      }
+      s.loss += CrossEntropy.indexLoss(dst, n, y, null, 0.0);
+      s.weight += 1.0;
+      s.rows++;
+      return s;
+    }
+
+    @Override
+    public State merge(State a, State b) {
+      a.loss += b.loss;
+      a.weight += b.weight;
+      a.rows += b.rows;
+      a.ignored += b.ignored;
+      a.nulls += b.nulls;
+      return a;
+    }
+
+    @Override
+    public Double produceResult(State s) {
+      return s.loss / s.weight;
+    }
+  }
+
+  /** {@link V2Aggregator} reading the row in place, as sparkloss's {@code LossAggregator}. */
+  static final class Agg extends V2Aggregator<State, Double> {
+    private static final long serialVersionUID = 1L;
+    private transient ProjectingInternalRow view;
+    private transient boolean viewChecked;
+
+    Agg(
+        AggregateFunction<State, Double> function,
+        Seq<Expression> children,
+        int mutableAggBufferOffset,
+        int inputAggBufferOffset) {
+      super(function, children, mutableAggBufferOffset, inputAggBufferOffset);
+    }
+
+    @Override
+    public String prettyName() {
+      return NAME;
+    }
+
+    @Override
+    public State update(State buffer, InternalRow input) {
+      if (!viewChecked) {
+        view = directView();
+        viewChecked = true;
+      }
+      if (view == null) {
+        return super.update(buffer, input);
+      }
+      view.project(input);
+      return aggrFunc().update(buffer, view);
+    }
+
+    private ProjectingInternalRow directView() {
+      List<Object> ordinals = new ArrayList<>();
+      StructType schema = new StructType();
+      for (Expression child : CollectionConverters.asJava(children())) {
+        if (!(child instanceof BoundReference)) {
+          return null;
+        }
+        BoundReference ref = (BoundReference) child;
+        ordinals.add(ref.ordinal());
+        schema = schema.add("_" + ordinals.size(), ref.dataType(), ref.nullable());
+      }
+      return ProjectingInternalRow.apply(schema, CollectionConverters.asScala(ordinals).toSeq());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <B extends Serializable, O> V2Aggregator<B, O> copy(
+        AggregateFunction<B, O> function,
+        Seq<Expression> children,
+        int mutableAggBufferOffset,
+        int inputAggBufferOffset) {
+      return (V2Aggregator<B, O>)
+          (Object)
+              new Agg(
+                  (AggregateFunction<State, Double>) (Object) function,
+                  children,
+                  mutableAggBufferOffset,
+                  inputAggBufferOffset);
+    }
+  }
+}
