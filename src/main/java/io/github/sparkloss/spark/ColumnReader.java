@@ -3,11 +3,13 @@ package io.github.sparkloss.spark;
 import io.github.sparkloss.eval.RowInput;
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.UserDefinedType;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Reads one vector column of Spark's internal row straight into a {@link RowInput} array: {@code
@@ -93,6 +95,16 @@ final class ColumnReader implements Serializable {
           ArrayData a = row.getArray(ordinal);
           int n = a.numElements();
           double[] dst = intoTarget ? r.target(n) : r.input(n);
+          if (a instanceof UnsafeArrayData && !(containsNull && hasNull((UnsafeArrayData) a, n))) {
+            // Spark's own layout: read the values in place, widening as they come.
+            UnsafeArrayData u = (UnsafeArrayData) a;
+            Object base = u.getBaseObject();
+            long at = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+            for (int i = 0; i < n; i++) {
+              dst[i] = Platform.getFloat(base, at + 4L * i);
+            }
+            return -1;
+          }
           for (int i = 0; i < n; i++) {
             if (containsNull && a.isNullAt(i)) {
               return i;
@@ -106,6 +118,12 @@ final class ColumnReader implements Serializable {
           ArrayData a = row.getArray(ordinal);
           int n = a.numElements();
           double[] dst = intoTarget ? r.target(n) : r.input(n);
+          if (a instanceof UnsafeArrayData && !(containsNull && hasNull((UnsafeArrayData) a, n))) {
+            UnsafeArrayData u = (UnsafeArrayData) a;
+            long at = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+            Platform.copyMemory(u.getBaseObject(), at, dst, Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
+            return -1;
+          }
           for (int i = 0; i < n; i++) {
             if (containsNull && a.isNullAt(i)) {
               return i;
@@ -120,6 +138,18 @@ final class ColumnReader implements Serializable {
       default:
         throw new IllegalStateException(kind.toString());
     }
+  }
+
+  /** Whether any of the {@code n} null bits of an unsafe array is set (8 bytes at a time). */
+  private static boolean hasNull(UnsafeArrayData u, int n) {
+    Object base = u.getBaseObject();
+    long bits = u.getBaseOffset() + 8;
+    for (int w = 0, words = (n + 63) / 64; w < words; w++) {
+      if (Platform.getLong(base, bits + 8L * w) != 0L) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void readVector(InternalRow v, RowInput r, boolean intoTarget) {
