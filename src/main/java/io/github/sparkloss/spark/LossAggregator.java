@@ -1,6 +1,5 @@
 package io.github.sparkloss.spark;
 
-import io.github.sparkloss.state.LossState;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +23,15 @@ import scala.jdk.javaapi.CollectionConverters;
  * by an {@code UnsafeProjection}, which the profile showed to be the largest cost outside the loss
  * itself.
  */
-final class LossAggregator extends V2Aggregator<LossState, Object> {
+public final class LossAggregator<S extends Serializable, R> extends V2Aggregator<S, R> {
   private static final long serialVersionUID = 1L;
 
   private transient ProjectingInternalRow view;
   private transient boolean viewChecked;
 
-  LossAggregator(
-      AggregateFunction<LossState, Object> function,
+  /** Wraps {@code function} over its argument expressions, at buffer offsets 0 usually. */
+  public LossAggregator(
+      AggregateFunction<S, R> function,
       Seq<Expression> children,
       int mutableAggBufferOffset,
       int inputAggBufferOffset) {
@@ -44,7 +44,7 @@ final class LossAggregator extends V2Aggregator<LossState, Object> {
   }
 
   @Override
-  public LossState update(LossState buffer, InternalRow input) {
+  public S update(S buffer, InternalRow input) {
     if (!viewChecked) {
       view = directView();
       viewChecked = true;
@@ -80,8 +80,8 @@ final class LossAggregator extends V2Aggregator<LossState, Object> {
       int inputAggBufferOffset) {
     return (V2Aggregator<B, O>)
         (Object)
-            new LossAggregator(
-                (AggregateFunction<LossState, Object>) (Object) function,
+            new LossAggregator<>(
+                (AggregateFunction<S, R>) (Object) function,
                 children,
                 mutableAggBufferOffset,
                 inputAggBufferOffset);

@@ -42,7 +42,7 @@ public final class LossFunctions {
     if (call.isRowFunction()) {
       return new LossRowExpression(new LossRowFunction(call), children);
     }
-    return new LossAggregator(new LossAggregate(call), children, 0, 0);
+    return new LossAggregator<>(new LossAggregate(call), children, 0, 0);
   }
 
   private static ExpressionInfo info(Loss loss, Output output) {

@@ -1,35 +1,30 @@
 package io.github.sparkloss.bench;
 
 import io.github.sparkloss.kernel.CrossEntropy;
+import io.github.sparkloss.spark.LossAggregator;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.ProjectingInternalRow;
-import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code ce_plain(logits, label)}: sparkloss's {@code cross_entropy(logits, label)} (class index,
  * ignore_index -100, reduction mean, no weights) as a connector {@link AggregateFunction} run
- * through a {@link V2Aggregator} subclass that reads each row in place, as sparkloss's {@code
- * LossAggregator} does, with the same kernel {@link CrossEntropy#indexLoss}, but summing the loss
- * and the denominator into two plain {@code double}s instead of {@code ExactSum}s. The bench's
- * {@code plain} variant: {@code sparkloss / plain} is the in-query cost of exact summation (plus
- * {@code BoundLoss}'s per-row checks and counters, which this class keeps to a minimum: null rows,
- * ignored rows, a label range check).
+ * through sparkloss's own {@link LossAggregator}, which reads each row in place, with the same
+ * kernel {@link CrossEntropy#indexLoss}, but summing the loss and the denominator into two plain
+ * {@code double}s instead of {@code ExactSum}s. The bench's {@code plain} variant: {@code sparkloss
+ * / plain} is the in-query cost of exact summation (plus {@code BoundLoss}'s per-row checks and
+ * counters, which this class keeps to a minimum: null rows, ignored rows, a label range check).
  */
 final class PlainCrossEntropy {
   static final String NAME = "ce_plain";
@@ -45,7 +40,7 @@ final class PlainCrossEntropy {
           for (int i = 0; i < types.length; i++) {
             types[i] = children.get(i).dataType();
           }
-          return new Agg(new Fn(types), args, 0, 0);
+          return new LossAggregator<>(new Fn(types), args, 0, 0);
         };
     ExpressionInfo info =
         new ExpressionInfo(
@@ -155,69 +150,6 @@ final class PlainCrossEntropy {
     @Override
     public Double produceResult(State s) {
       return s.loss / s.weight;
-    }
-  }
-
-  /** {@link V2Aggregator} reading the row in place, as sparkloss's {@code LossAggregator}. */
-  static final class Agg extends V2Aggregator<State, Double> {
-    private static final long serialVersionUID = 1L;
-    private transient ProjectingInternalRow view;
-    private transient boolean viewChecked;
-
-    Agg(
-        AggregateFunction<State, Double> function,
-        Seq<Expression> children,
-        int mutableAggBufferOffset,
-        int inputAggBufferOffset) {
-      super(function, children, mutableAggBufferOffset, inputAggBufferOffset);
-    }
-
-    @Override
-    public String prettyName() {
-      return NAME;
-    }
-
-    @Override
-    public State update(State buffer, InternalRow input) {
-      if (!viewChecked) {
-        view = directView();
-        viewChecked = true;
-      }
-      if (view == null) {
-        return super.update(buffer, input);
-      }
-      view.project(input);
-      return aggrFunc().update(buffer, view);
-    }
-
-    private ProjectingInternalRow directView() {
-      List<Object> ordinals = new ArrayList<>();
-      StructType schema = new StructType();
-      for (Expression child : CollectionConverters.asJava(children())) {
-        if (!(child instanceof BoundReference)) {
-          return null;
-        }
-        BoundReference ref = (BoundReference) child;
-        ordinals.add(ref.ordinal());
-        schema = schema.add("_" + ordinals.size(), ref.dataType(), ref.nullable());
-      }
-      return ProjectingInternalRow.apply(schema, CollectionConverters.asScala(ordinals).toSeq());
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <B extends Serializable, O> V2Aggregator<B, O> copy(
-        AggregateFunction<B, O> function,
-        Seq<Expression> children,
-        int mutableAggBufferOffset,
-        int inputAggBufferOffset) {
-      return (V2Aggregator<B, O>)
-          (Object)
-              new Agg(
-                  (AggregateFunction<State, Double>) (Object) function,
-                  children,
-                  mutableAggBufferOffset,
-                  inputAggBufferOffset);
     }
   }
 }
