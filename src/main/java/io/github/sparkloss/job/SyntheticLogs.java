@@ -1,5 +1,6 @@
 package io.github.sparkloss.job;
 
+import io.github.sparkloss.kernel.CrossEntropy;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -142,15 +143,8 @@ public final class SyntheticLogs implements Callable<Integer> {
       logits64[k] = x;
       logits[k] = (float) x;
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (double x : logits64) {
-      max = Math.max(max, x);
-    }
-    double sum = 0;
-    for (double x : logits64) {
-      sum += Math.exp(x - max);
-    }
-    double lse = Math.log(sum);
+    double max = CrossEntropy.max(logits64, c);
+    double lse = CrossEntropy.logSumExpShifted(logits64, c, max);
     double[] probs = new double[c];
     double[] logProbs = new double[c];
     double[] soft = new double[c];
