@@ -2,11 +2,18 @@ package io.github.sparkloss;
 
 import io.github.sparkloss.options.Loss;
 import io.github.sparkloss.options.LossOptions;
+import io.github.sparkloss.spark.FuseLossAggregates;
 import io.github.sparkloss.spark.LossFunctions;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.ExperimentalMethods;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Entry point of the Java/Scala API: registration in an existing session, and typed {@link Column}
@@ -23,12 +30,21 @@ public final class SparkLoss {
 
   /**
    * Registers every sparkloss SQL function in {@code spark}'s session, the same functions the
-   * {@link SparkLossExtensions} extension registers. Calling it again is harmless.
+   * {@link SparkLossExtensions} extension registers, and adds the optimizer rule that evaluates
+   * several sparkloss aggregates of one query in one pass. Calling it again is harmless.
    */
   public static void register(SparkSession spark) {
     FunctionRegistry registry =
         ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
     LossFunctions.all().forEach(f -> registry.registerFunction(f._1(), f._2(), f._3()));
+    ExperimentalMethods experimental =
+        ((org.apache.spark.sql.classic.SparkSession) spark).experimental();
+    List<Rule<LogicalPlan>> rules =
+        new ArrayList<>(CollectionConverters.asJava(experimental.extraOptimizations()));
+    if (rules.stream().noneMatch(r -> r instanceof FuseLossAggregates)) {
+      rules.add(new FuseLossAggregates());
+      experimental.extraOptimizations_$eq(CollectionConverters.asScala(rules).toList());
+    }
   }
 
   /** Whether the sparkloss functions are registered in {@code spark}'s session. */

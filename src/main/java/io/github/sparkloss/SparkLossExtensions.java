@@ -1,5 +1,6 @@
 package io.github.sparkloss;
 
+import io.github.sparkloss.spark.FuseLossAggregates;
 import io.github.sparkloss.spark.LossFunctions;
 import org.apache.spark.sql.SparkSessionExtensions;
 import scala.runtime.AbstractFunction1;
@@ -12,6 +13,9 @@ import scala.runtime.BoxedUnit;
  * <pre>{@code
  * SELECT model, cross_entropy(logits, label) FROM preds GROUP BY model
  * }</pre>
+ *
+ * <p>It also adds the optimizer rule {@link FuseLossAggregates}, which evaluates several sparkloss
+ * aggregates of one query in a single pass over each row.
  */
 public final class SparkLossExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit>
     implements java.io.Serializable {
@@ -20,6 +24,7 @@ public final class SparkLossExtensions extends AbstractFunction1<SparkSessionExt
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     LossFunctions.all().forEach(extensions::injectFunction);
+    extensions.injectOptimizerRule(session -> new FuseLossAggregates());
     return BoxedUnit.UNIT;
   }
 }

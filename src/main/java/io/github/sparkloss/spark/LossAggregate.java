@@ -59,7 +59,13 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
     if (r == null) {
       r = row = new RowInput();
     }
-    switch (reader.read(in, r)) {
+    add(bound, reader, reader.read(in, r), state, r);
+    return state;
+  }
+
+  /** Adds a row that {@code reader} read with {@code status} into {@code state}. */
+  static void add(BoundLoss bound, RowReader reader, int status, LossState state, RowInput r) {
+    switch (status) {
       case RowReader.OK:
         bound.add(state, r);
         break;
@@ -70,7 +76,6 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
         bound.addNullElementRow(state, reader.nullColumn(), reader.nullIndex());
         break;
     }
-    return state;
   }
 
   @Override
@@ -80,10 +85,21 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
 
   @Override
   public Object produceResult(LossState state) {
+    return result(call, state);
+  }
+
+  /** The SQL result of {@code call} for its final state. */
+  static Object result(LossCall call, LossState state) {
+    BoundLoss bound = call.bound();
     if (call.output() == Output.VALUE) {
       return bound.value(state);
     }
     LossResult result = bound.result(state);
     return call.output() == Output.STATS ? Results.stats(result) : Results.perClass(result);
+  }
+
+  /** The call this aggregate evaluates. */
+  LossCall call() {
+    return call;
   }
 }

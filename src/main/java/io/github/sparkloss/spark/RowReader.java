@@ -5,9 +5,11 @@ import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Reads one row of a loss's arguments (input, target, optional sample weight, at ordinals 0, 1, 2)
- * from Spark's internal row into a {@link RowInput}, each column with the getter of its own type.
- * Shared by the aggregate and the per-row function.
+ * Reads one row of a loss's arguments (input, target, optional sample weight; at ordinals 0, 1, 2
+ * unless placed elsewhere by {@link #at}) from Spark's internal row into a {@link RowInput}, each
+ * column with the getter of its own type. Shared by the aggregate, the per-row function and the
+ * fused aggregate of several losses, where vector columns are decoded once per row into {@link
+ * DecodedColumns} and read from there by every loss.
  */
 final class RowReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,6 +28,10 @@ final class RowReader implements Serializable {
   private final NumberReader index;
   private final NumberReader sampleWeight;
 
+  private final int inputOrdinal;
+  private final int targetOrdinal;
+  private final int weightOrdinal;
+
   private transient String nullColumn;
   private transient int nullIndex;
 
@@ -36,35 +42,85 @@ final class RowReader implements Serializable {
    */
   RowReader(
       ColumnReader input, ColumnReader target, NumberReader index, NumberReader sampleWeight) {
+    this(input, target, index, sampleWeight, 0, 1, 2);
+  }
+
+  private RowReader(
+      ColumnReader input,
+      ColumnReader target,
+      NumberReader index,
+      NumberReader sampleWeight,
+      int inputOrdinal,
+      int targetOrdinal,
+      int weightOrdinal) {
     this.input = input;
     this.target = target;
     this.index = index;
     this.sampleWeight = sampleWeight;
+    this.inputOrdinal = inputOrdinal;
+    this.targetOrdinal = targetOrdinal;
+    this.weightOrdinal = weightOrdinal;
+  }
+
+  /**
+   * This reader with the input, target and sample weight at the given ordinals of the row (the
+   * weight ordinal is ignored when there is no sample weight).
+   */
+  RowReader at(int inputAt, int targetAt, int weightAt) {
+    return new RowReader(input, target, index, sampleWeight, inputAt, targetAt, weightAt);
+  }
+
+  /** Whether the function has a sample weight argument. */
+  boolean hasSampleWeight() {
+    return sampleWeight != null;
   }
 
   /** Reads {@code in} into {@code r}: OK, NULL_ROW or NULL_ELEMENT. */
   int read(InternalRow in, RowInput r) {
-    if (in.isNullAt(0) || in.isNullAt(1) || (sampleWeight != null && in.isNullAt(2))) {
+    return read(in, r, null);
+  }
+
+  /**
+   * Reads {@code in} into {@code r}, taking vector columns from {@code decoded} when it is not null
+   * (they are decoded there on first use in the row, and {@code r} then shares their arrays).
+   */
+  int read(InternalRow in, RowInput r, DecodedColumns decoded) {
+    if (in.isNullAt(inputOrdinal)
+        || in.isNullAt(targetOrdinal)
+        || (sampleWeight != null && in.isNullAt(weightOrdinal))) {
       return NULL_ROW;
     }
-    int at = input.read(in, 0, r, false);
+    int at;
+    if (decoded == null) {
+      at = input.read(in, inputOrdinal, r, false);
+    } else {
+      at = decoded.read(input, in, inputOrdinal);
+      r.x = decoded.values(inputOrdinal);
+      r.n = decoded.size(inputOrdinal);
+    }
     if (at >= 0) {
       return nullElement(input, at);
     }
     if (index != null) {
       r.indexIsDouble = !index.isIntegral();
       if (r.indexIsDouble) {
-        r.indexAsDouble = index.getDouble(in, 1);
+        r.indexAsDouble = index.getDouble(in, targetOrdinal);
       } else {
-        r.index = index.getLong(in, 1);
+        r.index = index.getLong(in, targetOrdinal);
       }
     } else {
-      at = target.read(in, 1, r, true);
+      if (decoded == null) {
+        at = target.read(in, targetOrdinal, r, true);
+      } else {
+        at = decoded.read(target, in, targetOrdinal);
+        r.t = decoded.values(targetOrdinal);
+        r.tn = decoded.size(targetOrdinal);
+      }
       if (at >= 0) {
         return nullElement(target, at);
       }
     }
-    r.sampleWeight = sampleWeight == null ? 1.0 : sampleWeight.getDouble(in, 2);
+    r.sampleWeight = sampleWeight == null ? 1.0 : sampleWeight.getDouble(in, weightOrdinal);
     return OK;
   }
 

@@ -5,6 +5,7 @@ import io.github.sparkloss.SparkLossExtensions;
 import io.github.sparkloss.kernel.BinaryCrossEntropyWithLogits;
 import io.github.sparkloss.kernel.CrossEntropy;
 import io.github.sparkloss.kernel.KlDiv;
+import io.github.sparkloss.spark.FuseLossAggregates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -53,7 +54,8 @@ import org.apache.spark.storage.StorageLevel;
  *       {@code logLoss} on probability vectors computed beforehand and cached (not timed);
  *   <li>{@code plain} (cross_entropy): {@link PlainCrossEntropy}, the same connector aggregate
  *       summing into plain doubles: the in-query price of exact summation;
- *   <li>{@code sparkloss_x5} (cross_entropy): five sparkloss metrics in one query;
+ *   <li>{@code sparkloss_x5} (cross_entropy): five sparkloss metrics in one query, fused into one
+ *       aggregate; {@code sparkloss_x5_unfused}: the same query with fusion turned off;
  *   <li>{@code kernel}: the pure-Java kernel in a tight single-thread loop over (a prefix of) the
  *       same values, reported as the time the same rows would take at single-core throughput times
  *       the cores Spark uses.
@@ -80,6 +82,7 @@ public final class Bench {
           "  --classes C[,C]     2,10,1000",
           "  --sources S[,S]     cached,parquet",
           "  --variants V[,V]    subset of scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,"
+              + "sparkloss_x5_unfused,"
               + "kernel",
           "  --partitions N      partitions of the generated data (default 4)",
           "  --kernel-rows N     rows of the kernel loop (default 1000000)",
@@ -133,7 +136,9 @@ public final class Bench {
     o.put("types", "float,double");
     o.put("classes", "2,10,1000");
     o.put("sources", "cached,parquet");
-    o.put("variants", "scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,kernel");
+    o.put(
+        "variants",
+        "scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,sparkloss_x5_unfused,kernel");
     o.put("partitions", "4");
     o.put("kernel-rows", "1000000");
     o.put("scaling", "false");
@@ -510,14 +515,27 @@ public final class Bench {
       if (ce && variants.contains("plain")) {
         vs.add(sql("plain", "SELECT " + PlainCrossEntropy.NAME + "(logits, label) FROM " + t));
       }
+      String x5 =
+          "SELECT cross_entropy(logits, label), cross_entropy(logits, label, label_smoothing =>"
+              + " 0.1), nll_loss(logits, label), binary_cross_entropy_with_logits(logits, target),"
+              + " kl_div(logits, target) FROM "
+              + t;
       if (ce && variants.contains("sparkloss_x5")) {
+        vs.add(sql("sparkloss_x5", x5));
+      }
+      if (ce && variants.contains("sparkloss_x5_unfused")) {
+        Variant fused = sql("sparkloss_x5_unfused", x5);
         vs.add(
-            sql(
-                "sparkloss_x5",
-                "SELECT cross_entropy(logits, label), cross_entropy(logits, label, label_smoothing"
-                    + " => 0.1), nll_loss(logits, label), binary_cross_entropy_with_logits(logits,"
-                    + " target), kl_div(logits, target) FROM "
-                    + t));
+            new Variant(
+                "sparkloss_x5_unfused",
+                () -> {
+                  spark.conf().set(FuseLossAggregates.ENABLED, "false");
+                  try {
+                    return fused.run.getAsDouble();
+                  } finally {
+                    spark.conf().unset(FuseLossAggregates.ENABLED);
+                  }
+                }));
       }
       if (probs != null) {
         MulticlassClassificationEvaluator ev =
@@ -642,7 +660,8 @@ public final class Bench {
       }
       out("%n");
       double ref = values.getOrDefault("sparkloss", Double.NaN);
-      for (String other : new String[] {"sql", "plain", "mllib", "sparkloss_x5"}) {
+      for (String other :
+          new String[] {"sql", "plain", "mllib", "sparkloss_x5", "sparkloss_x5_unfused"}) {
         if (values.containsKey(other) && !Double.isNaN(ref)) {
           out("  check sparkloss vs %-12s rel diff %.2e%n", other, relDiff(ref, values.get(other)));
         }
