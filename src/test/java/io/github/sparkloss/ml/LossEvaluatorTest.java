@@ -319,6 +319,9 @@ class LossEvaluatorTest extends SparkTestBase {
         probs,
         "cross_entropy: input column w has type double; expected array<float>, array<double> or"
             + " an MLlib vector");
+    // A missing column is Spark's message, naming it.
+    assertThatThrownBy(() -> new LossEvaluator().setLabelCol("target").evaluate(probs))
+        .hasMessageContaining("`target`");
     // A bad row fails the job with the message of the SQL function, naming the column.
     LossException bad = rowError(() -> new LossEvaluator().setWeight(1, 1, 1).evaluate(probs));
     assertThat(bad)
@@ -445,6 +448,17 @@ class LossEvaluatorTest extends SparkTestBase {
     assertThat(smoothed).isCloseTo(num / den, within(MLLIB_REL_TOL * smoothed));
     double summed = new LossEvaluator().setWeight(cw).setReduction("sum").evaluate(probs);
     assertThat(summed).isCloseTo(sum, within(MLLIB_REL_TOL * summed));
+    // Probability targets: cross_entropy(ln p, q) = -sum_c q[c] ln p[c]; with q = p, the entropy.
+    double entropy = 0;
+    for (int i = 0; i < N; i++) {
+      for (int c = 0; c < C; c++) {
+        entropy -= p[i][c] * Math.log(p[i][c]);
+      }
+    }
+    entropy /= N;
+    double soft =
+        new LossEvaluator().setLabelCol("probArray").setPredictionCol("probArray").evaluate(probs);
+    assertThat(soft).isCloseTo(entropy, within(MLLIB_REL_TOL * entropy));
     // Rows of the ignored class count nowhere.
     double ignoredNum = 0;
     int kept = 0;
@@ -545,14 +559,14 @@ class LossEvaluatorTest extends SparkTestBase {
   void crossValidatorPicksTheModelTheLossSays() {
     int folds = 2;
     Dataset<Row> data =
-        blobs(3, 1200, 11)
+        blobs(3, 900, 11)
             .withColumn(
                 "fold",
                 functions
                     .pmod(functions.monotonically_increasing_id(), functions.lit(folds))
                     .cast("int"))
             .cache();
-    LogisticRegression lr = new LogisticRegression().setMaxIter(15);
+    LogisticRegression lr = new LogisticRegression().setMaxIter(10);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {lr});
     double[] grid = {0.3, 0.0, 0.03};
     ParamMap[] maps = new ParamGridBuilder().addGrid(lr.regParam(), grid).build();
