@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * All five losses, as values, stats and per-class breakdowns, through Spark SQL while tasks fail
  * and are retried: map tasks fail part-way through their input (after some rows are already in
- * their partial aggregates) and a final-aggregation task fails after merging the partial states it
- * fetched. Each fault fires on a task's first attempt only, so the retry succeeds; the results must
- * be bit-identical to the same query run without faults, and the listener must see exactly the
+ * their partial aggregates), a final-aggregation task fails after merging the partial states it
+ * fetched, and a reduce task reports a lost shuffle block, so that a map task and the reduce stage
+ * run again. Each fault fires on the first attempt only, so the retry succeeds; the results must be
+ * bit-identical to the same query run without faults, and the listener must see exactly the
  * failures that were injected.
  */
 class TaskRetrySqlTest extends FaultTestBase {
