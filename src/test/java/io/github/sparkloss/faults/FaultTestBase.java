@@ -1,0 +1,182 @@
+package io.github.sparkloss.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.sparkloss.SparkLossExtensions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.ExceptionFailure;
+import org.apache.spark.TaskEndReason;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * One SparkSession per test class on {@code local[2,4]}: two task slots, and a task may fail three
+ * times and still succeed on its fourth attempt, as on a cluster with the default {@code
+ * spark.task.maxFailures}. The {@code flaky:} file system is registered, and every task end is
+ * recorded, so a test can assert exactly which failures happened.
+ */
+abstract class FaultTestBase {
+  /** Attempts per task before the job fails ({@code spark.task.maxFailures}). */
+  static final int MAX_ATTEMPTS = 4;
+
+  protected static SparkSession spark;
+  protected static TaskLog tasks;
+
+  private static final List<String> QUIET =
+      List.of(
+          "org.apache.spark.util.Utils",
+          "org.apache.spark.sql.execution.datasources.FileFormatWriter");
+  private static final Map<String, Level> QUIETED = new HashMap<>();
+
+  @BeforeAll
+  static void startSpark() {
+    spark =
+        SparkSession.builder()
+            .master("local[2," + MAX_ATTEMPTS + "]")
+            .appName("sparkloss-fault-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "4")
+            // One input file per task, so a fault in one file fails exactly one task.
+            .config("spark.sql.files.openCostInBytes", String.valueOf(128L << 20))
+            .config(
+                "spark.hadoop.fs." + FlakyFileSystem.SCHEME + ".impl",
+                FlakyFileSystem.class.getName())
+            .config("spark.sql.extensions", SparkLossExtensions.class.getName())
+            .getOrCreate();
+    // A session left over from another class would silently drop the retry setting.
+    assertThat(spark.sparkContext().master()).isEqualTo("local[2," + MAX_ATTEMPTS + "]");
+    // Tasks that fail on purpose while writing log their stack traces at ERROR; the tests assert
+    // the failures through the listener instead.
+    for (String logger : QUIET) {
+      QUIETED.put(logger, LogManager.getLogger(logger).getLevel());
+      Configurator.setLevel(logger, Level.OFF);
+    }
+    tasks = new TaskLog();
+    spark.sparkContext().addSparkListener(tasks);
+    FlakyFileSystem.reset();
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    FlakyFileSystem.reset();
+    QUIETED.forEach(Configurator::setLevel);
+    QUIETED.clear();
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+    }
+  }
+
+  /** One finished task attempt. */
+  record TaskEnd(int stageId, int stageAttempt, int partition, int attempt, TaskEndReason reason) {
+    boolean failed() {
+      return reason instanceof TaskFailedReason;
+    }
+
+    /** The failure with its full stack trace and causes, or "" for a success. */
+    String error() {
+      return failed() ? ((TaskFailedReason) reason).toErrorString() : "";
+    }
+  }
+
+  /** Records every task end, in the order the listener bus delivers them. */
+  static final class TaskLog extends SparkListener {
+    private final List<TaskEnd> ends = new ArrayList<>();
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
+      ends.add(
+          new TaskEnd(
+              e.stageId(),
+              e.stageAttemptId(),
+              e.taskInfo().partitionId(),
+              e.taskInfo().attemptNumber(),
+              e.reason()));
+    }
+
+    /** Forgets what was recorded (after delivering everything pending). */
+    void clear() {
+      drain();
+    }
+
+    /** Every task end since the last call, once the listener bus has delivered them all. */
+    List<TaskEnd> drain() {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (TimeoutException e) {
+        throw new AssertionError("listener bus did not drain", e);
+      }
+      synchronized (this) {
+        List<TaskEnd> out = new ArrayList<>(ends);
+        ends.clear();
+        return out;
+      }
+    }
+  }
+
+  /** The failed attempts among {@code ends}. */
+  static List<TaskEnd> failures(List<TaskEnd> ends) {
+    return ends.stream().filter(TaskEnd::failed).collect(Collectors.toList());
+  }
+
+  /** The failed attempts whose error is an exception with {@code marker} in its trace. */
+  static List<TaskEnd> injected(List<TaskEnd> ends, String marker) {
+    return ends.stream()
+        .filter(t -> t.reason() instanceof ExceptionFailure && t.error().contains(marker))
+        .collect(Collectors.toList());
+  }
+
+  /** The successful attempts that were retries. */
+  static List<TaskEnd> retriedSuccesses(List<TaskEnd> ends) {
+    return ends.stream().filter(t -> !t.failed() && t.attempt() > 0).collect(Collectors.toList());
+  }
+
+  /**
+   * A row as a flat list in which every double is its bit pattern, so that two lists are equal only
+   * if every value is bit-identical (NaN payloads and the sign of zero included).
+   */
+  static List<Object> bits(Object value) {
+    List<Object> out = new ArrayList<>();
+    flatten(value, out);
+    return out;
+  }
+
+  private static void flatten(Object v, List<Object> out) {
+    if (v instanceof Row r) {
+      out.add("(");
+      for (int i = 0; i < r.length(); i++) {
+        flatten(r.get(i), out);
+      }
+      out.add(")");
+    } else if (v instanceof scala.collection.Seq<?> s) {
+      out.add("[");
+      for (Object e : scala.jdk.javaapi.CollectionConverters.asJava(s)) {
+        flatten(e, out);
+      }
+      out.add("]");
+    } else if (v instanceof Double d) {
+      out.add("d" + Long.toHexString(Double.doubleToRawLongBits(d)));
+    } else if (v instanceof Float f) {
+      out.add("f" + Integer.toHexString(Float.floatToRawIntBits(f)));
+    } else {
+      out.add(v);
+    }
+  }
+}
