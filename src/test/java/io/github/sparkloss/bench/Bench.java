@@ -70,6 +70,9 @@ import org.apache.spark.storage.StorageLevel;
 public final class Bench {
   static final String[] LOSSES = {"cross_entropy", "binary_cross_entropy_with_logits", "kl_div"};
 
+  /** Rows of the Parquet file whose query time is taken as the scaling series' fixed cost. */
+  static final long FIXED_COST_ROWS = 1000;
+
   private static final String USAGE =
       String.join(
           "\n",
@@ -115,6 +118,7 @@ public final class Bench {
     final List<Object> groups = new ArrayList<>();
     final List<Object> targets = new ArrayList<>();
     final List<Object> scaling = new ArrayList<>();
+    Map<String, Object> scalingFixedCost;
   }
 
   /**
@@ -257,6 +261,7 @@ public final class Bench {
       json.put("groups", res.groups);
       json.put("targets", res.targets);
       json.put("scaling", res.scaling);
+      json.put("scalingFixedCost", res.scalingFixedCost);
       Path dir = Paths.get(o.get("out"));
       Files.createDirectories(dir);
       res.json =
@@ -831,90 +836,114 @@ public final class Bench {
 
     void scaling() {
       out("%n#### Scaling: cross_entropy from Parquet, logits array<float>, C=10, local[2]%n");
+      // The per-query cost that does not depend on the number of rows (planning, two stages, task
+      // launch, file footers), measured on a Parquet file of FIXED_COST_ROWS rows.
+      Map<String, Object> fixed = scalingPoint(FIXED_COST_ROWS);
+      res.scalingFixedCost = fixed;
+      double fixedScan = (Double) fixed.get("scanMedianWall");
+      double fixedLoss = (Double) fixed.get("sparklossMedianWall");
+      out(
+          "  fixed per-query cost (%,d rows): scan %.3f s, sparkloss %.3f s%n",
+          FIXED_COST_ROWS, fixedScan, fixedLoss);
       List<Map<String, Object>> rowsOut = new ArrayList<>();
       for (String s : list(o.get("scaling-rows"))) {
         long n = Long.parseLong(s);
-        Path p = data.resolve("scale-" + n + ".parquet");
-        long w0 = System.nanoTime();
-        generate(n, 10, "float", false).write().mode(SaveMode.Overwrite).parquet(p.toString());
-        double genSecs = (System.nanoTime() - w0) / 1e9;
-        long bytes = sizeOf(p);
-        out("%,d rows: wrote %s in %.1f s (%d MiB)%n", n, p, genSecs, bytes >> 20);
-        spark.read().parquet(p.toString()).createOrReplaceTempView("t_scale");
-        List<Variant> vs = new ArrayList<>();
-        vs.add(sql("scan", "SELECT sum(aggregate(logits, 0D, (a, x) -> a + x)) FROM t_scale"));
-        vs.add(sql("sparkloss", "SELECT cross_entropy(logits, label) FROM t_scale"));
-        for (Variant v : vs) {
-          v.run.getAsDouble();
-        }
-        double[][] wall = new double[2][reps];
-        double[][] cpu = new double[2][reps];
-        for (int r = 0; r < reps; r++) {
-          for (int j = 0; j < 2; j++) {
-            int v = (j + r) % 2;
-            long cpu0 = MechanismBench.cpuNanos();
-            long s0 = System.nanoTime();
-            vs.get(v).run.getAsDouble();
-            wall[v][r] = (System.nanoTime() - s0) / 1e9;
-            cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
-          }
-          out("  rep %d: scan=%.3f sparkloss=%.3f%n", r, wall[0][r], wall[1][r]);
-        }
-        System.gc();
-        System.gc();
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rows", n);
-        m.put("parquetBytes", bytes);
-        m.put("generateSeconds", genSecs);
-        m.put("scanMedianWall", MechanismBench.median(wall[0]));
-        m.put("sparklossMedianWall", MechanismBench.median(wall[1]));
-        m.put("sparklossNsPerRow", MechanismBench.median(wall[1]) * 1e9 / n);
-        m.put("scanNsPerRow", MechanismBench.median(wall[0]) * 1e9 / n);
-        m.put("sparklossCpuNsPerRow", MechanismBench.median(cpu[1]) * 1e9 / n);
-        m.put("sparklossXScan", MechanismBench.ratio(wall, 1, 0));
-        m.put("driverHeapAfterGcMiB", heap / (double) (1 << 20));
-        m.put("wallScan", wall[0]);
-        m.put("wallSparkloss", wall[1]);
+        Map<String, Object> m = scalingPoint(n);
+        double loss = (Double) m.get("sparklossMedianWall");
+        m.put("sparklossMarginalNsPerRow", (loss - fixedLoss) * 1e9 / n);
+        m.put("scanMarginalNsPerRow", ((Double) m.get("scanMedianWall") - fixedScan) * 1e9 / n);
         rowsOut.add(m);
         res.scaling.add(m);
-        out(
-            "  %,d rows: sparkloss %.1f ns/row (median %.3f s), scan %.1f ns/row, driver heap"
-                + " after GC %.1f MiB%n",
-            n,
-            (Double) m.get("sparklossNsPerRow"),
-            (Double) m.get("sparklossMedianWall"),
-            (Double) m.get("scanNsPerRow"),
-            (Double) m.get("driverHeapAfterGcMiB"));
-        spark.catalog().dropTempView("t_scale");
-        if (!o.get("keep-data").equals("true")) {
-          deleteTree(p);
-        }
       }
       double base =
           rowsOut.isEmpty() ? Double.NaN : (Double) rowsOut.get(0).get("sparklossNsPerRow");
+      double marginalBase =
+          rowsOut.isEmpty() ? Double.NaN : (Double) rowsOut.get(0).get("sparklossMarginalNsPerRow");
       out(
-          "%14s %10s %10s %11s %10s %11s %8s %12s%n",
+          "%14s %10s %10s %11s %9s %13s %9s %11s %8s %12s%n",
           "rows",
           "scan s",
           "loss s",
           "loss ns/row",
+          "vs first",
+          "minus fixed",
           "vs first",
           "cpu ns/row",
           "x scan",
           "heap MiB");
       for (Map<String, Object> m : rowsOut) {
         out(
-            "%,14d %10.3f %10.3f %11.1f %+9.1f%% %11.1f %8.2f %12.1f%n",
+            "%,14d %10.3f %10.3f %11.1f %+8.1f%% %13.1f %+8.1f%% %11.1f %8.2f %12.1f%n",
             (Long) m.get("rows"),
             (Double) m.get("scanMedianWall"),
             (Double) m.get("sparklossMedianWall"),
             (Double) m.get("sparklossNsPerRow"),
             100 * ((Double) m.get("sparklossNsPerRow") / base - 1),
+            (Double) m.get("sparklossMarginalNsPerRow"),
+            100 * ((Double) m.get("sparklossMarginalNsPerRow") / marginalBase - 1),
             (Double) m.get("sparklossCpuNsPerRow"),
             (Double) m.get("sparklossXScan"),
             (Double) m.get("driverHeapAfterGcMiB"));
       }
+    }
+
+    /** Writes {@code n} rows to Parquet and times the scan and sparkloss over them, interleaved. */
+    Map<String, Object> scalingPoint(long n) {
+      Path p = data.resolve("scale-" + n + ".parquet");
+      long w0 = System.nanoTime();
+      generate(n, 10, "float", false).write().mode(SaveMode.Overwrite).parquet(p.toString());
+      double genSecs = (System.nanoTime() - w0) / 1e9;
+      long bytes = sizeOf(p);
+      out("%,d rows: wrote %s in %.1f s (%d MiB)%n", n, p, genSecs, bytes >> 20);
+      spark.read().parquet(p.toString()).createOrReplaceTempView("t_scale");
+      List<Variant> vs = new ArrayList<>();
+      vs.add(sql("scan", "SELECT sum(aggregate(logits, 0D, (a, x) -> a + x)) FROM t_scale"));
+      vs.add(sql("sparkloss", "SELECT cross_entropy(logits, label) FROM t_scale"));
+      for (Variant v : vs) {
+        v.run.getAsDouble();
+      }
+      double[][] wall = new double[2][reps];
+      double[][] cpu = new double[2][reps];
+      for (int r = 0; r < reps; r++) {
+        for (int j = 0; j < 2; j++) {
+          int v = (j + r) % 2;
+          long cpu0 = MechanismBench.cpuNanos();
+          long s0 = System.nanoTime();
+          vs.get(v).run.getAsDouble();
+          wall[v][r] = (System.nanoTime() - s0) / 1e9;
+          cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
+        }
+        out("  rep %d: scan=%.3f sparkloss=%.3f%n", r, wall[0][r], wall[1][r]);
+      }
+      System.gc();
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rows", n);
+      m.put("parquetBytes", bytes);
+      m.put("generateSeconds", genSecs);
+      m.put("scanMedianWall", MechanismBench.median(wall[0]));
+      m.put("sparklossMedianWall", MechanismBench.median(wall[1]));
+      m.put("sparklossNsPerRow", MechanismBench.median(wall[1]) * 1e9 / n);
+      m.put("scanNsPerRow", MechanismBench.median(wall[0]) * 1e9 / n);
+      m.put("sparklossCpuNsPerRow", MechanismBench.median(cpu[1]) * 1e9 / n);
+      m.put("sparklossXScan", MechanismBench.ratio(wall, 1, 0));
+      m.put("driverHeapAfterGcMiB", heap / (double) (1 << 20));
+      m.put("wallScan", wall[0]);
+      m.put("wallSparkloss", wall[1]);
+      out(
+          "  %,d rows: sparkloss %.1f ns/row (median %.3f s), scan %.1f ns/row, driver heap"
+              + " after GC %.1f MiB%n",
+          n,
+          (Double) m.get("sparklossNsPerRow"),
+          (Double) m.get("sparklossMedianWall"),
+          (Double) m.get("scanNsPerRow"),
+          (Double) m.get("driverHeapAfterGcMiB"));
+      spark.catalog().dropTempView("t_scale");
+      if (!o.get("keep-data").equals("true")) {
+        deleteTree(p);
+      }
+      return m;
     }
   }
 
