@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sparkloss.SparkLossExtensions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.TaskEndReason;
 import org.apache.spark.TaskFailedReason;
@@ -35,12 +30,6 @@ abstract class FaultTestBase {
   protected static SparkSession spark;
   protected static TaskLog tasks;
 
-  private static final List<String> QUIET =
-      List.of(
-          "org.apache.spark.util.Utils",
-          "org.apache.spark.sql.execution.datasources.FileFormatWriter");
-  private static final Map<String, Level> QUIETED = new HashMap<>();
-
   @BeforeAll
   static void startSpark() {
     spark =
@@ -60,12 +49,6 @@ abstract class FaultTestBase {
             .getOrCreate();
     // A session left over from another class would silently drop the retry setting.
     assertThat(spark.sparkContext().master()).isEqualTo("local[2," + MAX_ATTEMPTS + "]");
-    // Tasks that fail on purpose while writing log their stack traces at ERROR; the tests assert
-    // the failures through the listener instead.
-    for (String logger : QUIET) {
-      QUIETED.put(logger, LogManager.getLogger(logger).getLevel());
-      Configurator.setLevel(logger, Level.OFF);
-    }
     tasks = new TaskLog();
     spark.sparkContext().addSparkListener(tasks);
     FlakyFileSystem.reset();
@@ -74,8 +57,6 @@ abstract class FaultTestBase {
   @AfterAll
   static void stopSpark() {
     FlakyFileSystem.reset();
-    QUIETED.forEach(Configurator::setLevel);
-    QUIETED.clear();
     if (spark != null) {
       spark.stop();
       spark = null;
