@@ -1,6 +1,11 @@
 package io.github.sparkloss.spark;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -22,6 +27,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * cast, each row is read in place through a re-ordering view instead of being copied into a new row
  * by an {@code UnsafeProjection}, which the profile showed to be the largest cost outside the loss
  * itself.
+ *
+ * <p>Partial states are read back through the task's context class loader: Catalyst's own reading
+ * resolves classes through Spark's loader, which on a cluster executor cannot see the application
+ * jar that holds the state class.
  */
 public final class LossAggregator<S extends Serializable, R> extends V2Aggregator<S, R> {
   private static final long serialVersionUID = 1L;
@@ -69,6 +78,42 @@ public final class LossAggregator<S extends Serializable, R> extends V2Aggregato
       schema = schema.add("_" + ordinals.size(), ref.dataType(), ref.nullable());
     }
     return ProjectingInternalRow.apply(schema, CollectionConverters.asScala(ordinals).toSeq());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public S deserialize(byte[] bytes) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = LossAggregator.class.getClassLoader();
+    }
+    try (ObjectInputStream in = new ContextObjectInputStream(bytes, loader)) {
+      return (S) in.readObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read a partial aggregation state", e);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("cannot read a partial aggregation state", e);
+    }
+  }
+
+  /** Resolves classes through a given loader first, then as Java serialization does. */
+  private static final class ContextObjectInputStream extends ObjectInputStream {
+    private final ClassLoader loader;
+
+    ContextObjectInputStream(byte[] bytes, ClassLoader loader) throws IOException {
+      super(new ByteArrayInputStream(bytes));
+      this.loader = loader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      try {
+        return Class.forName(desc.getName(), false, loader);
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc);
+      }
+    }
   }
 
   @Override
