@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkloss.SparkTestBase;
+import io.github.sparkloss.job.JobHarness;
 import io.github.sparkloss.job.LossEvalJob;
 import io.github.sparkloss.job.SyntheticLogs;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,6 @@ import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,7 +149,7 @@ class LocalClusterIT extends SparkTestBase {
         .isEqualTo(
             "loss-eval: cross_entropy: target 7 in column label is out of range for 3 classes;"
                 + " expected a class index in [0, 3) or ignore_index -100");
-    assertThat(listing(out)).as("the output directory after a failed run").isEmpty();
+    assertThat(JobHarness.listing(out)).as("the output directory after a failed run").isEmpty();
   }
 
   @Test
@@ -534,18 +534,6 @@ class LocalClusterIT extends SparkTestBase {
   private static String lastLine(String s) {
     List<String> lines = s.lines().collect(Collectors.toList());
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-  }
-
-  private static List<String> listing(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> !p.equals(dir))
-          .map(p -> dir.relativize(p).toString())
-          .sorted()
-          .collect(Collectors.toList());
-    }
   }
 
   private static Path write(Path file, String text) throws IOException {

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Runs {@link LossEvalJob} as the command line does and reads back what it wrote. */
-final class JobHarness {
+public final class JobHarness {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private JobHarness() {}
@@ -101,7 +101,7 @@ final class JobHarness {
   }
 
   /** Every file and directory under {@code dir}, relative and sorted; hidden files included. */
-  static List<String> listing(Path dir) {
+  public static List<String> listing(Path dir) {
     if (!Files.exists(dir)) {
       return List.of();
     }

@@ -1,8 +1,8 @@
 package io.github.sparkloss.ml;
 
+import static io.github.sparkloss.Failures.lossFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.sparkloss.SparkTestBase;
@@ -323,7 +323,7 @@ class LossEvaluatorTest extends SparkTestBase {
     assertThatThrownBy(() -> new LossEvaluator().setLabelCol("target").evaluate(probs))
         .hasMessageContaining("`target`");
     // A bad row fails the job with the message of the SQL function, naming the column.
-    LossException bad = rowError(() -> new LossEvaluator().setWeight(1, 1, 1).evaluate(probs));
+    LossException bad = lossFailure(() -> new LossEvaluator().setWeight(1, 1, 1).evaluate(probs));
     assertThat(bad)
         .hasMessage(
             "nll_loss: input in column probability has 4 classes but weight has 3 entries;"
@@ -530,7 +530,7 @@ class LossEvaluatorTest extends SparkTestBase {
     // A null element is the SQL function's bad row, named by its column.
     Dataset<Row> nullElement =
         spark.createDataFrame(List.of(RowFactory.create(1.0, new Float[] {0.5f, null})), schema);
-    assertThat(rowError(() -> new LossEvaluator().evaluate(nullElement)).getMessage())
+    assertThat(lossFailure(() -> new LossEvaluator().evaluate(nullElement)).getMessage())
         .startsWith("nll_loss: ")
         .contains("column probability");
     assertThat(new LossEvaluator().setOnBadRow("skip").setReduction("sum").evaluate(nullElement))
@@ -753,22 +753,5 @@ class LossEvaluatorTest extends SparkTestBase {
 
   private static void assertEvaluateMessage(LossEvaluator e, Dataset<Row> df, String message) {
     assertThatThrownBy(() -> e.evaluate(df)).isInstanceOf(LossException.class).hasMessage(message);
-  }
-
-  /** The LossException a failing job carries in its cause chain. */
-  private static LossException rowError(Runnable job) {
-    Throwable thrown = null;
-    try {
-      job.run();
-    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
-      thrown = e;
-    }
-    assertThat(thrown).as("the job should fail").isNotNull();
-    for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof LossException) {
-        return (LossException) t;
-      }
-    }
-    return fail("no LossException in the cause chain of %s", thrown);
   }
 }

@@ -1,8 +1,8 @@
 package io.github.sparkloss.spark;
 
+import static io.github.sparkloss.Failures.lossFailure;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.sparkloss.SparkLoss;
 import io.github.sparkloss.SparkTestBase;
@@ -191,14 +191,7 @@ class FuseLossAggregatesTest extends SparkTestBase {
   }
 
   private static String failure(String sql) {
-    Throwable[] thrown = new Throwable[1];
-    assertThatThrownBy(() -> spark.sql(sql).collectAsList()).satisfies(t -> thrown[0] = t);
-    Throwable t = thrown[0];
-    while (t.getCause() != null && !(t instanceof io.github.sparkloss.options.LossException)) {
-      t = t.getCause();
-    }
-    assertThat(t).isInstanceOf(io.github.sparkloss.options.LossException.class);
-    return t.getMessage();
+    return lossFailure(() -> spark.sql(sql).collectAsList()).getMessage();
   }
 
   private static long fusedAggregates(Dataset<Row> df) {

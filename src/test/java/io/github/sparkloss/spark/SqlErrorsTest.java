@@ -1,9 +1,9 @@
 package io.github.sparkloss.spark;
 
+import static io.github.sparkloss.Failures.lossFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.sparkloss.SparkTestBase;
 import io.github.sparkloss.options.LossException;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.SparkException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -625,26 +624,6 @@ class SqlErrorsTest extends SparkTestBase {
   }
 
   // ---- helpers ----
-
-  /** The LossException in the cause chain of a failed Spark job. */
-  static LossException lossFailure(Runnable job) {
-    Throwable thrown = null;
-    try {
-      job.run();
-    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
-      thrown = e;
-    }
-    assertThat(thrown).as("the job should fail").isNotNull();
-    for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof LossException) {
-        if (t != thrown) {
-          assertThat(thrown).isInstanceOf(SparkException.class);
-        }
-        return (LossException) t;
-      }
-    }
-    return fail("no LossException in the cause chain of %s", thrown);
-  }
 
   private static List<Double> nv(Double... values) {
     return Arrays.asList(values);
