@@ -70,11 +70,6 @@ final class RowReader implements Serializable {
     return new RowReader(input, target, index, sampleWeight, inputAt, targetAt, weightAt);
   }
 
-  /** Whether the function has a sample weight argument. */
-  boolean hasSampleWeight() {
-    return sampleWeight != null;
-  }
-
   /** Reads {@code in} into {@code r}: OK, NULL_ROW or NULL_ELEMENT. */
   int read(InternalRow in, RowInput r) {
     return read(in, r, null);
