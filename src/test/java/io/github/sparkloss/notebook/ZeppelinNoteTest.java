@@ -256,21 +256,18 @@ class ZeppelinNoteTest {
             "bce_multi_label",
             "bce_with_logits",
             "kl_div");
-    Map<String, List<LogRow>> byModel = byModel();
-    assertThat(rows).extracting(r -> r.getString(0)).containsExactlyElementsOf(byModel.keySet());
-    for (Row r : rows) {
-      List<LogRow> g = byModel.get(r.getString(0));
-      List<LogRow> labelled =
-          g.stream().filter(x -> x.label() != SyntheticLogs.IGNORE_INDEX).toList();
-      assertThat(r.getLong(1)).isEqualTo(g.size());
-      assertThat(r.getLong(2)).isEqualTo(g.size() - labelled.size()).isPositive();
-      assertClose(r, 3, mean(labelled, x -> ceIndex(x.logits(), x.label(), 0.0)));
-      assertClose(r, 4, mean(labelled, x -> -x.logProbs()[x.label()]));
-      assertClose(
-          r, 5, sum(g, x -> bce(x.probs(), x.multiLabel())) / ((double) CLASSES * g.size()));
-      assertClose(r, 6, mean(g, x -> bceWithLogits(x.binaryLogit(), x.binaryLabel(), 1.0)));
-      assertClose(r, 7, mean(g, x -> klDiv(x.logProbs(), x.softTarget())));
-    }
+    forEachModel(
+        rows,
+        (r, g, labelled) -> {
+          assertThat(r.getLong(1)).isEqualTo(g.size());
+          assertThat(r.getLong(2)).isEqualTo(g.size() - labelled.size()).isPositive();
+          assertClose(r, 3, mean(labelled, x -> ceIndex(x.logits(), x.label(), 0.0)));
+          assertClose(r, 4, mean(labelled, x -> -x.logProbs()[x.label()]));
+          assertClose(
+              r, 5, sum(g, x -> bce(x.probs(), x.multiLabel())) / ((double) CLASSES * g.size()));
+          assertClose(r, 6, mean(g, x -> bceWithLogits(x.binaryLogit(), x.binaryLabel(), 1.0)));
+          assertClose(r, 7, mean(g, x -> klDiv(x.logProbs(), x.softTarget())));
+        });
   }
 
   private static void checkPerClass(Result result) {
@@ -298,25 +295,22 @@ class ZeppelinNoteTest {
     List<Row> rows = result.rows();
     assertThat(result.columns())
         .containsExactly("model", "ce_class_weighted", "ce_sample_weighted", "bce_pos_weighted");
-    Map<String, List<LogRow>> byModel = byModel();
-    assertThat(rows).extracting(r -> r.getString(0)).containsExactlyElementsOf(byModel.keySet());
-    for (Row r : rows) {
-      List<LogRow> g = byModel.get(r.getString(0));
-      List<LogRow> labelled =
-          g.stream().filter(x -> x.label() != SyntheticLogs.IGNORE_INDEX).toList();
-      // PyTorch's weighted mean divides by the weights of the rows' targets.
-      assertClose(
-          r,
-          1,
-          sum(labelled, x -> CLASS_WEIGHT[x.label()] * -logSoftmax(x.logits64())[x.label()])
-              / sum(labelled, x -> CLASS_WEIGHT[x.label()]));
-      assertClose(
-          r,
-          2,
-          sum(labelled, x -> x.sampleWeight() * ceIndex(x.logits(), x.label(), 0.0))
-              / sum(labelled, LogRow::sampleWeight));
-      assertClose(r, 3, mean(g, x -> bceWithLogits(x.binaryLogit(), x.binaryLabel(), 2.0)));
-    }
+    forEachModel(
+        rows,
+        (r, g, labelled) -> {
+          // PyTorch's weighted mean divides by the weights of the rows' targets.
+          assertClose(
+              r,
+              1,
+              sum(labelled, x -> CLASS_WEIGHT[x.label()] * -logSoftmax(x.logits64())[x.label()])
+                  / sum(labelled, x -> CLASS_WEIGHT[x.label()]));
+          assertClose(
+              r,
+              2,
+              sum(labelled, x -> x.sampleWeight() * ceIndex(x.logits(), x.label(), 0.0))
+                  / sum(labelled, LogRow::sampleWeight));
+          assertClose(r, 3, mean(g, x -> bceWithLogits(x.binaryLogit(), x.binaryLabel(), 2.0)));
+        });
   }
 
   private static void checkSmoothed(Result result) {
@@ -328,22 +322,19 @@ class ZeppelinNoteTest {
             "ce_smoothed_sample_weighted",
             "ce_soft_targets",
             "ce_soft_targets_smoothed");
-    Map<String, List<LogRow>> byModel = byModel();
-    assertThat(rows).extracting(r -> r.getString(0)).containsExactlyElementsOf(byModel.keySet());
-    for (Row r : rows) {
-      List<LogRow> g = byModel.get(r.getString(0));
-      List<LogRow> labelled =
-          g.stream().filter(x -> x.label() != SyntheticLogs.IGNORE_INDEX).toList();
-      assertClose(r, 1, mean(labelled, x -> ceIndex(x.logits(), x.label(), 0.1)));
-      assertClose(
-          r,
-          2,
-          sum(labelled, x -> x.sampleWeight() * ceIndex(x.logits(), x.label(), 0.1))
-              / sum(labelled, LogRow::sampleWeight));
-      // Probability targets: every row counts, ignore_index does not apply.
-      assertClose(r, 3, mean(g, x -> ceProbabilities(x.logits64(), x.softTarget(), 0.0)));
-      assertClose(r, 4, mean(g, x -> ceProbabilities(x.logits64(), x.softTarget(), 0.1)));
-    }
+    forEachModel(
+        rows,
+        (r, g, labelled) -> {
+          assertClose(r, 1, mean(labelled, x -> ceIndex(x.logits(), x.label(), 0.1)));
+          assertClose(
+              r,
+              2,
+              sum(labelled, x -> x.sampleWeight() * ceIndex(x.logits(), x.label(), 0.1))
+                  / sum(labelled, LogRow::sampleWeight));
+          // Probability targets: every row counts, ignore_index does not apply.
+          assertClose(r, 3, mean(g, x -> ceProbabilities(x.logits64(), x.softTarget(), 0.0)));
+          assertClose(r, 4, mean(g, x -> ceProbabilities(x.logits64(), x.softTarget(), 0.1)));
+        });
   }
 
   private static void checkHardest(Result result) {
@@ -467,6 +458,24 @@ class ZeppelinNoteTest {
     }
     assertThat(out).hasSizeGreaterThan(1);
     return out;
+  }
+
+  /**
+   * Checks that {@code rows} hold one row per model, in model order, and calls {@code check} with
+   * each row, its model's log rows, and those of them that have a label.
+   */
+  private static void forEachModel(List<Row> rows, ModelCheck check) {
+    Map<String, List<LogRow>> byModel = byModel();
+    assertThat(rows).extracting(r -> r.getString(0)).containsExactlyElementsOf(byModel.keySet());
+    for (Row r : rows) {
+      List<LogRow> g = byModel.get(r.getString(0));
+      check.accept(r, g, g.stream().filter(x -> x.label() != SyntheticLogs.IGNORE_INDEX).toList());
+    }
+  }
+
+  /** The checks of one model's result row. */
+  private interface ModelCheck {
+    void accept(Row row, List<LogRow> all, List<LogRow> labelled);
   }
 
   private static Map<String, List<LogRow>> byModel() {
