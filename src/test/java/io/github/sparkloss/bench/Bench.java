@@ -557,24 +557,10 @@ public final class Bench {
       for (Variant v : vs) {
         values.put(v.name, v.run.getAsDouble()); // warm-up
       }
-      double[][] wall = new double[k][reps];
-      double[][] cpu = new double[k][reps];
-      double[][] gcMs = new double[k][reps];
-      for (int r = 0; r < reps; r++) {
-        StringBuilder line = new StringBuilder("rep " + r + ":");
-        for (int j = 0; j < k; j++) {
-          int v = (j + r) % k;
-          long gc0 = MechanismBench.gcMillis();
-          long cpu0 = MechanismBench.cpuNanos();
-          long s0 = System.nanoTime();
-          vs.get(v).run.getAsDouble();
-          wall[v][r] = (System.nanoTime() - s0) / 1e9;
-          cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
-          gcMs[v][r] = MechanismBench.gcMillis() - gc0;
-          line.append(String.format(Locale.ROOT, " %s=%.3f", vs.get(v).name, wall[v][r]));
-        }
-        out("%s%n", line);
-      }
+      Timings timings = time(vs, "");
+      double[][] wall = timings.wall;
+      double[][] cpu = timings.cpu;
+      double[][] gcMs = timings.gcMs;
       List<String> names = new ArrayList<>();
       for (Variant v : vs) {
         names.add(v.name);
@@ -897,6 +883,44 @@ public final class Bench {
       }
     }
 
+    /** Wall seconds, CPU seconds of all JVM threads and GC milliseconds, per variant and rep. */
+    static final class Timings {
+      final double[][] wall;
+      final double[][] cpu;
+      final double[][] gcMs;
+
+      Timings(int variants, int reps) {
+        wall = new double[variants][reps];
+        cpu = new double[variants][reps];
+        gcMs = new double[variants][reps];
+      }
+    }
+
+    /**
+     * Runs every variant once per repetition, in an order rotated each repetition (A B C, B C A,
+     * ...), and prints each repetition's wall times on a line starting with {@code indent}.
+     */
+    Timings time(List<Variant> vs, String indent) {
+      int k = vs.size();
+      Timings t = new Timings(k, reps);
+      for (int r = 0; r < reps; r++) {
+        StringBuilder line = new StringBuilder(indent + "rep " + r + ":");
+        for (int j = 0; j < k; j++) {
+          int v = (j + r) % k;
+          long gc0 = MechanismBench.gcMillis();
+          long cpu0 = MechanismBench.cpuNanos();
+          long s0 = System.nanoTime();
+          vs.get(v).run.getAsDouble();
+          t.wall[v][r] = (System.nanoTime() - s0) / 1e9;
+          t.cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
+          t.gcMs[v][r] = MechanismBench.gcMillis() - gc0;
+          line.append(String.format(Locale.ROOT, " %s=%.3f", vs.get(v).name, t.wall[v][r]));
+        }
+        out("%s%n", line);
+      }
+      return t;
+    }
+
     /** Writes {@code n} rows to Parquet and times the scan and sparkloss over them, interleaved. */
     Map<String, Object> scalingPoint(long n) {
       Path p = data.resolve("scale-" + n + ".parquet");
@@ -912,19 +936,9 @@ public final class Bench {
       for (Variant v : vs) {
         v.run.getAsDouble();
       }
-      double[][] wall = new double[2][reps];
-      double[][] cpu = new double[2][reps];
-      for (int r = 0; r < reps; r++) {
-        for (int j = 0; j < 2; j++) {
-          int v = (j + r) % 2;
-          long cpu0 = MechanismBench.cpuNanos();
-          long s0 = System.nanoTime();
-          vs.get(v).run.getAsDouble();
-          wall[v][r] = (System.nanoTime() - s0) / 1e9;
-          cpu[v][r] = (MechanismBench.cpuNanos() - cpu0) / 1e9;
-        }
-        out("  rep %d: scan=%.3f sparkloss=%.3f%n", r, wall[0][r], wall[1][r]);
-      }
+      Timings t = time(vs, "  ");
+      double[][] wall = t.wall;
+      double[][] cpu = t.cpu;
       System.gc();
       System.gc();
       long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
