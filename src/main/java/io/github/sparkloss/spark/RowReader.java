@@ -85,14 +85,7 @@ final class RowReader implements Serializable {
         || (sampleWeight != null && in.isNullAt(weightOrdinal))) {
       return NULL_ROW;
     }
-    int at;
-    if (decoded == null) {
-      at = input.read(in, inputOrdinal, r, false);
-    } else {
-      at = decoded.read(input, in, inputOrdinal);
-      r.x = decoded.values(inputOrdinal);
-      r.n = decoded.size(inputOrdinal);
-    }
+    int at = readVector(input, in, inputOrdinal, r, false, decoded);
     if (at >= 0) {
       return nullElement(input, at);
     }
@@ -104,19 +97,40 @@ final class RowReader implements Serializable {
         r.index = index.getLong(in, targetOrdinal);
       }
     } else {
-      if (decoded == null) {
-        at = target.read(in, targetOrdinal, r, true);
-      } else {
-        at = decoded.read(target, in, targetOrdinal);
-        r.t = decoded.values(targetOrdinal);
-        r.tn = decoded.size(targetOrdinal);
-      }
+      at = readVector(target, in, targetOrdinal, r, true, decoded);
       if (at >= 0) {
         return nullElement(target, at);
       }
     }
     r.sampleWeight = sampleWeight == null ? 1.0 : sampleWeight.getDouble(in, weightOrdinal);
     return OK;
+  }
+
+  /**
+   * Reads the column at {@code ordinal} into {@code r}'s input or target, straight or through
+   * {@code decoded}, whose arrays {@code r} then shares.
+   *
+   * @return -1, or the index of a null element found inside an array
+   */
+  private static int readVector(
+      ColumnReader reader,
+      InternalRow in,
+      int ordinal,
+      RowInput r,
+      boolean intoTarget,
+      DecodedColumns decoded) {
+    if (decoded == null) {
+      return reader.read(in, ordinal, r, intoTarget);
+    }
+    int at = decoded.read(reader, in, ordinal);
+    if (intoTarget) {
+      r.t = decoded.values(ordinal);
+      r.tn = decoded.size(ordinal);
+    } else {
+      r.x = decoded.values(ordinal);
+      r.n = decoded.size(ordinal);
+    }
+    return at;
   }
 
   private int nullElement(ColumnReader column, int at) {
