@@ -79,7 +79,7 @@ public final class JobConfig {
   public record RowsOutput(String path, String format, List<String> keep) {}
 
   private final String source;
-  private final String inputPath;
+  private final List<String> inputPaths;
   private final String inputFormat;
   private final Map<String, String> inputOptions;
   private final List<String> groupBy;
@@ -95,7 +95,7 @@ public final class JobConfig {
     ConfigObject in = object(c, "input", "input");
     checkKeys(in, INPUT_KEYS, "input.");
     Config input = in.toConfig();
-    this.inputPath = string(input, "path", "input.path", null);
+    this.inputPaths = paths(input, "path", "input.path");
     String format = string(input, "format", "input.format", "parquet").toLowerCase(Locale.ROOT);
     if (!INPUT_FORMATS.contains(format)) {
       throw error(
@@ -172,13 +172,6 @@ public final class JobConfig {
       this.rows = null;
     }
     if (rows != null) {
-      if (new org.apache.hadoop.fs.Path(rows.path())
-          .equals(new org.apache.hadoop.fs.Path(reportPath))) {
-        throw error(
-            "output.report and output.rows.path are both '"
-                + reportPath
-                + "'; give them different paths");
-      }
       for (Metric m : metrics) {
         if (m.perRow() && rows.keep().stream().anyMatch(k -> k.equalsIgnoreCase(m.name()))) {
           throw error(
@@ -339,6 +332,31 @@ public final class JobConfig {
     return v.render(ConfigRenderOptions.concise());
   }
 
+  /** A path, or a non-empty list of paths. */
+  private List<String> paths(Config c, String path, String where) {
+    if (!c.hasPath(path)) {
+      throw error("missing key '" + where + "'");
+    }
+    ConfigValue v = c.getValue(path);
+    if (v.valueType() == ConfigValueType.STRING) {
+      return List.of((String) v.unwrapped());
+    }
+    if (v.valueType() == ConfigValueType.LIST) {
+      List<String> list = new ArrayList<>();
+      for (ConfigValue e : c.getList(path)) {
+        if (e.valueType() != ConfigValueType.STRING) {
+          throw error(where + " must be a path or a list of paths, not " + render(v));
+        }
+        list.add((String) e.unwrapped());
+      }
+      if (list.isEmpty()) {
+        throw error(where + " is an empty list; give at least one path");
+      }
+      return List.copyOf(list);
+    }
+    throw error(where + " must be a path or a list of paths, not " + render(v));
+  }
+
   private List<String> stringList(Config c, String path, String where) {
     try {
       return List.copyOf(c.getStringList(path));
@@ -351,8 +369,14 @@ public final class JobConfig {
     return new JobException("config " + source + ": " + what);
   }
 
+  /** The input paths, each a file, a directory or a glob; most configs give one. */
+  public List<String> inputPaths() {
+    return inputPaths;
+  }
+
+  /** The input paths as one text for messages: the path, or the paths joined by ", ". */
   public String inputPath() {
-    return inputPath;
+    return String.join(", ", inputPaths);
   }
 
   public String inputFormat() {

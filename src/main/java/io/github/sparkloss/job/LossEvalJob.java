@@ -84,7 +84,7 @@ public final class LossEvalJob implements Callable<Integer> {
       spark = existing ? SparkSession.active() : newSession();
       ownSession = !existing;
       SparkLoss.register(spark);
-      try (Outputs outputs = new Outputs(spark, cfg, overwrite)) {
+      try (Outputs outputs = new Outputs(spark, cfg, overwrite, config)) {
         outputs.checkTargets();
         Evaluation evaluation = evaluate(spark, cfg, outputs);
         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -243,7 +243,7 @@ public final class LossEvalJob implements Callable<Integer> {
           .read()
           .format(cfg.inputFormat())
           .options(cfg.inputOptions())
-          .load(cfg.inputPath());
+          .load(cfg.inputPaths().toArray(new String[0]));
     } catch (Exception e) {
       throw unreadable(cfg, e.getMessage(), e);
     }

@@ -1,8 +1,11 @@
 package io.github.sparkloss.job;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,60 +15,101 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The job's outputs, written so that a failed run leaves nothing half-written: everything goes to
- * hidden temporary siblings first and is renamed into place only when the whole run succeeded.
+ * The job's outputs, written so that a failed run leaves nothing half-written and nothing the job
+ * did not write is ever touched.
+ *
+ * <ul>
+ *   <li>Before any work, {@link #checkTargets} refuses outputs that overlap an input, the config
+ *       file or each other ({@link PathGuard}), and existing outputs unless {@code --overwrite} was
+ *       given and they are what an earlier run wrote.
+ *   <li>Everything goes to hidden temporary siblings first. Only when the whole run succeeded is
+ *       each existing output renamed aside to a hidden backup, the new one renamed into place, and
+ *       the backups deleted last. A failure in between puts the backups back, so the old outputs
+ *       stay as they were.
+ * </ul>
+ *
  * Paths go through Hadoop's FileSystem, so local paths, HDFS and object stores work alike.
  */
 final class Outputs implements AutoCloseable {
   private final Configuration hadoop;
   private final JobConfig cfg;
   private final boolean overwrite;
+  private final File configFile;
+  private final PathGuard guard;
   private final String token = UUID.randomUUID().toString().substring(0, 8);
   private Path rowsTemp;
   private Path reportTemp;
   private boolean committed;
 
   /** Directories this run created, deepest last, removed again if the run fails. */
-  private final java.util.List<Path> createdDirs = new java.util.ArrayList<>();
+  private final List<Path> createdDirs = new ArrayList<>();
 
-  Outputs(SparkSession spark, JobConfig cfg, boolean overwrite) {
+  /**
+   * @param configFile the config the job was started with, or null when it came from elsewhere
+   */
+  Outputs(SparkSession spark, JobConfig cfg, boolean overwrite, File configFile) {
     this.hadoop = spark.sparkContext().hadoopConfiguration();
     this.cfg = cfg;
     this.overwrite = overwrite;
+    this.configFile = configFile;
+    this.guard = new PathGuard(hadoop, "loss-eval");
   }
 
-  /** Fails early when an output exists and --overwrite was not given. */
+  /**
+   * Fails early, before anything is read or written, when an output overlaps an input, the config
+   * file or the other output, or when an output exists and may not be replaced.
+   */
   void checkTargets() {
-    checkTarget(cfg.reportPath(), "output.report");
-    if (cfg.rows() != null) {
-      checkTarget(cfg.rows().path(), "output.rows.path");
+    List<PathGuard.Resolved> inputs = new ArrayList<>();
+    for (String in : cfg.inputPaths()) {
+      inputs.addAll(guard.inputs(in));
     }
+    List<PathGuard.Resolved> outputs = new ArrayList<>();
+    outputs.add(guard.resolve("output.report", cfg.reportPath()));
+    if (cfg.rows() != null) {
+      outputs.add(guard.resolve("output.rows.path", cfg.rows().path()));
+    }
+    PathGuard.checkSeparate(
+        inputs, configFile == null ? null : PathGuard.config(configFile), outputs);
+    checkExisting();
   }
 
-  private void checkTarget(String path, String key) {
-    if (overwrite) {
-      return;
-    }
+  /** Refuses an existing output unless --overwrite was given and it is the job's own. */
+  private void checkExisting() {
     try {
-      Path p = new Path(path);
-      if (p.getFileSystem(hadoop).exists(p)) {
-        throw new JobException(
-            key + " " + path + " already exists; pass --overwrite to replace it");
+      if (overwrite) {
+        guard.checkReplaceableReport("output.report", cfg.reportPath());
+        if (cfg.rows() != null) {
+          guard.checkReplaceableRows("output.rows.path", cfg.rows().path());
+        }
+      } else {
+        refuseExisting(cfg.reportPath(), "output.report");
+        if (cfg.rows() != null) {
+          refuseExisting(cfg.rows().path(), "output.rows.path");
+        }
       }
     } catch (IOException e) {
-      throw new JobException("cannot check " + key + " " + path + ": " + e.getMessage(), e);
+      throw new JobException("cannot check the outputs: " + e.getMessage(), e);
     }
   }
 
-  private Path temp(String path) {
+  private void refuseExisting(String path, String key) throws IOException {
+    Path p = new Path(path);
+    if (p.getFileSystem(hadoop).exists(p)) {
+      throw new JobException(key + " " + path + " already exists; pass --overwrite to replace it");
+    }
+  }
+
+  private Path sibling(String path, String kind) {
     Path p = new Path(path);
     return new Path(
-        p.getParent() == null ? new Path(".") : p.getParent(), "." + p.getName() + ".tmp-" + token);
+        p.getParent() == null ? new Path(".") : p.getParent(),
+        "." + p.getName() + "." + kind + "-" + token);
   }
 
   /** Writes the per-row losses to a temporary sibling of output.rows.path. */
   void writeRows(Dataset<Row> rows) {
-    rowsTemp = temp(cfg.rows().path());
+    rowsTemp = sibling(cfg.rows().path(), "tmp");
     noteMissingParents(rowsTemp);
     rows.write().format(cfg.rows().format()).option("header", "true").save(rowsTemp.toString());
   }
@@ -74,7 +118,7 @@ final class Outputs implements AutoCloseable {
   private void noteMissingParents(Path p) {
     try {
       FileSystem fs = p.getFileSystem(hadoop);
-      java.util.List<Path> missing = new java.util.ArrayList<>();
+      List<Path> missing = new ArrayList<>();
       for (Path d = p.getParent(); d != null && !fs.exists(d); d = d.getParent()) {
         missing.add(0, d);
       }
@@ -88,14 +132,34 @@ final class Outputs implements AutoCloseable {
     }
   }
 
-  /** Writes the report and moves every output into place. */
+  /** One output moving into place: the new one, where it goes, and the old one set aside. */
+  private static final class Move {
+    final Path from;
+    final Path to;
+    final Path backup;
+    boolean backedUp;
+    boolean moved;
+
+    Move(Path from, Path to, Path backup) {
+      this.from = from;
+      this.to = to;
+      this.backup = backup;
+    }
+  }
+
+  /**
+   * Writes the report and moves every output into place. The outputs are checked again first, since
+   * they may have changed while the job ran; an old output is deleted only after every new one is
+   * in place.
+   */
   void commit(String reportJson) {
+    List<Move> moves = new ArrayList<>();
     try {
       Path report = new Path(cfg.reportPath());
       FileSystem fs = report.getFileSystem(hadoop);
       // No ".crc" side files beside the report on a local file system.
       fs.setWriteChecksum(false);
-      reportTemp = temp(cfg.reportPath());
+      reportTemp = sibling(cfg.reportPath(), "tmp");
       noteMissingParents(reportTemp);
       if (report.getParent() != null) {
         fs.mkdirs(report.getParent());
@@ -103,26 +167,69 @@ final class Outputs implements AutoCloseable {
       try (OutputStream o = fs.create(reportTemp, true)) {
         o.write(reportJson.getBytes(StandardCharsets.UTF_8));
       }
+      checkExisting();
       if (rowsTemp != null) {
-        move(rowsTemp, new Path(cfg.rows().path()));
-        rowsTemp = null;
+        moves.add(
+            new Move(rowsTemp, new Path(cfg.rows().path()), sibling(cfg.rows().path(), "old")));
       }
-      move(reportTemp, report);
-      reportTemp = null;
-      committed = true;
+      moves.add(new Move(reportTemp, report, sibling(cfg.reportPath(), "old")));
+      for (Move m : moves) {
+        FileSystem mfs = m.to.getFileSystem(hadoop);
+        if (mfs.exists(m.to)) {
+          rename(mfs, m.to, m.backup);
+          m.backedUp = true;
+        }
+        rename(mfs, m.from, m.to);
+        m.moved = true;
+      }
     } catch (IOException e) {
-      throw new JobException("cannot write output: " + e.getMessage(), e);
+      String kept = rollBack(moves);
+      throw new JobException("cannot write output: " + e.getMessage() + kept, e);
+    }
+    rowsTemp = null;
+    reportTemp = null;
+    committed = true;
+    for (Move m : moves) {
+      if (m.backedUp) {
+        try {
+          m.backup.getFileSystem(hadoop).delete(m.backup, true);
+        } catch (IOException e) {
+          // The new outputs are in place; a hidden backup left behind loses nothing.
+        }
+      }
     }
   }
 
-  private void move(Path from, Path to) throws IOException {
-    FileSystem fs = to.getFileSystem(hadoop);
-    if (fs.exists(to)) {
-      fs.delete(to, true);
-    }
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
     if (!fs.rename(from, to)) {
       throw new IOException("rename of " + from + " to " + to + " failed");
     }
+  }
+
+  /**
+   * Undoes the moves of a failed commit, last first: a new output moved into place is deleted and
+   * the old one put back. Returns "" when everything was restored, else where an old output is
+   * kept.
+   */
+  private String rollBack(List<Move> moves) {
+    StringBuilder kept = new StringBuilder();
+    for (int i = moves.size() - 1; i >= 0; i--) {
+      Move m = moves.get(i);
+      try {
+        FileSystem fs = m.to.getFileSystem(hadoop);
+        if (m.moved && !fs.delete(m.to, true)) {
+          throw new IOException("cannot delete " + m.to);
+        }
+        if (m.backedUp) {
+          rename(fs, m.backup, m.to);
+        }
+      } catch (IOException e) {
+        if (m.backedUp) {
+          kept.append("; the previous ").append(m.to).append(" is kept at ").append(m.backup);
+        }
+      }
+    }
+    return kept.toString();
   }
 
   /** Deletes whatever was not committed, and the directories a failed run created. */

@@ -72,7 +72,15 @@ final class Report {
       }
       g.writeEndArray();
       g.writeObjectFieldStart("input");
-      g.writeStringField("path", cfg.inputPath());
+      if (cfg.inputPaths().size() == 1) {
+        g.writeStringField("path", cfg.inputPaths().get(0));
+      } else {
+        g.writeArrayFieldStart("path");
+        for (String p : cfg.inputPaths()) {
+          g.writeString(p);
+        }
+        g.writeEndArray();
+      }
       g.writeStringField("format", cfg.inputFormat());
       g.writeNumberField("rows", ev.inputRows());
       g.writeEndObject();

@@ -74,6 +74,15 @@ public final class SyntheticLogs implements Callable<Integer> {
                         : "local[*]")
                 .getOrCreate();
     try {
+      if (overwrite) {
+        try {
+          new PathGuard(spark.sparkContext().hadoopConfiguration(), "gen-data")
+              .checkReplaceableRows("--out", out);
+        } catch (JobException | java.io.IOException e) {
+          System.err.println("gen-data: " + e.getMessage());
+          return LossEvalJob.EXIT_PROBLEM;
+        }
+      }
       generate(spark, rows, classes, seed, partitions)
           .write()
           .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)

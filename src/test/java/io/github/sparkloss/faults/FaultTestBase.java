@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sparkloss.SparkLossExtensions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.TaskEndReason;
 import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One SparkSession per test class on {@code local[2,4]}: two task slots, and a task may fail three
@@ -24,6 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
  * recorded, so a test can assert exactly which failures happened.
  */
 abstract class FaultTestBase {
+  /** The local property that carries a job's group (SparkContext.SPARK_JOB_GROUP_ID). */
+  static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
+
   /** Attempts per task before the job fails ({@code spark.task.maxFailures}). */
   static final int MAX_ATTEMPTS = 4;
 
@@ -77,12 +85,37 @@ abstract class FaultTestBase {
     }
   }
 
-  /** Records every task end, in the order the listener bus delivers them. */
+  /**
+   * Records the task ends of the jobs a test starts, in the order the listener bus delivers them.
+   *
+   * <p>Listener events arrive asynchronously, and a stage cancelled by an earlier test (a job that
+   * failed on purpose) may still report its killed tasks after that test ended. So {@link #clear}
+   * puts the calling thread's jobs in a job group of their own, and {@link #drain} waits for the
+   * bus to deliver everything pending and returns only the task ends of stages whose jobs ran in
+   * that group.
+   */
   static final class TaskLog extends SparkListener {
+    private static final AtomicInteger GROUPS = new AtomicInteger();
     private final List<TaskEnd> ends = new ArrayList<>();
+    private final Set<Integer> ownStages = new HashSet<>();
+    private String group;
+
+    @Override
+    public synchronized void onJobStart(SparkListenerJobStart job) {
+      String jobGroup =
+          job.properties() == null ? null : job.properties().getProperty(JOB_GROUP_PROPERTY);
+      if (group != null && group.equals(jobGroup)) {
+        for (Object stage : CollectionConverters.asJava(job.stageIds())) {
+          ownStages.add((Integer) stage);
+        }
+      }
+    }
 
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
+      if (!ownStages.contains(e.stageId())) {
+        return;
+      }
       ends.add(
           new TaskEnd(
               e.stageId(),
@@ -92,22 +125,39 @@ abstract class FaultTestBase {
               e.reason()));
     }
 
-    /** Forgets what was recorded (after delivering everything pending). */
+    /**
+     * Starts watching the jobs this thread runs from now on, in a new job group; forgets everything
+     * recorded before, including events still pending from earlier jobs.
+     */
     void clear() {
-      drain();
+      waitForBus();
+      String next = "sparkloss-fault-test-" + GROUPS.incrementAndGet();
+      synchronized (this) {
+        group = next;
+        ownStages.clear();
+        ends.clear();
+      }
+      spark.sparkContext().setJobGroup(next, "fault test", false);
     }
 
-    /** Every task end since the last call, once the listener bus has delivered them all. */
+    /**
+     * The task ends of the watched jobs since the last call, once the listener bus has delivered
+     * everything pending.
+     */
     List<TaskEnd> drain() {
-      try {
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-      } catch (TimeoutException e) {
-        throw new AssertionError("listener bus did not drain", e);
-      }
+      waitForBus();
       synchronized (this) {
         List<TaskEnd> out = new ArrayList<>(ends);
         ends.clear();
         return out;
+      }
+    }
+
+    private static void waitForBus() {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (TimeoutException e) {
+        throw new AssertionError("listener bus did not drain", e);
       }
     }
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
@@ -16,7 +17,8 @@ import org.apache.spark.TaskContext;
 /**
  * The local file system under the scheme {@code flaky:} ({@code flaky:///abs/path}), whose {@link
  * #open} throws an {@link IOException} when a task opens a file and the installed {@link #fault}
- * predicate says so. Opens outside a task (the driver reading a schema) always succeed.
+ * predicate says so, and whose {@link #rename} throws when the {@link #failRenames} predicate says
+ * so. Opens outside a task (the driver reading a schema) always succeed.
  *
  * <p>Registered with {@code spark.hadoop.fs.flaky.impl}. Executors of a local master share the
  * driver's JVM, so the predicate and the counters are static.
@@ -32,6 +34,7 @@ public final class FlakyFileSystem extends RawLocalFileSystem {
   record Open(String file, int stageId, int partition, int attempt, int scan) {}
 
   private static volatile Predicate<Open> fault = o -> false;
+  private static volatile BiPredicate<Path, Path> renameFault = (from, to) -> false;
   private static final AtomicInteger INJECTED = new AtomicInteger();
   private static final Map<String, List<Integer>> STAGES_BY_FILE = new ConcurrentHashMap<>();
 
@@ -42,8 +45,15 @@ public final class FlakyFileSystem extends RawLocalFileSystem {
     fault = when;
   }
 
+  /** Fails the renames that {@code when} accepts (source, destination), from now on. */
+  static void failRenames(BiPredicate<Path, Path> when) {
+    INJECTED.set(0);
+    renameFault = when;
+  }
+
   /** No faults; counters reset. */
   static void reset() {
+    renameFault = (from, to) -> false;
     fault(o -> false);
   }
 
@@ -96,6 +106,15 @@ public final class FlakyFileSystem extends RawLocalFileSystem {
       }
     }
     return super.open(f, bufferSize);
+  }
+
+  @Override
+  public boolean rename(Path src, Path dst) throws IOException {
+    if (renameFault.test(src, dst)) {
+      INJECTED.incrementAndGet();
+      throw new IOException("injected rename fault: " + src.getName() + " to " + dst.getName());
+    }
+    return super.rename(src, dst);
   }
 
   private static int scan(String file, int stageId) {

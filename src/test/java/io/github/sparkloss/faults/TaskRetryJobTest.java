@@ -88,6 +88,7 @@ class TaskRetryJobTest extends FaultTestBase {
     SyntheticLogs.generate(spark, ROWS, CLASSES, 5L, FILES).write().parquet(logs.toString());
     input = FlakyFileSystem.uri(logs);
     Path baseline = data.resolve("baseline");
+    tasks.clear();
     Run run = runJob(baseline);
     assertThat(run.err()).isEmpty();
     assertThat(run.exit()).isZero();

@@ -42,6 +42,7 @@ class JobConfigTest {
   void minimalConfigTakesEveryDefault() {
     JobConfig cfg = parse(minimal(CE));
     assertThat(cfg.inputPath()).isEqualTo("in.parquet");
+    assertThat(cfg.inputPaths()).containsExactly("in.parquet");
     assertThat(cfg.inputFormat()).isEqualTo("parquet");
     assertThat(cfg.inputOptions()).isEmpty();
     assertThat(cfg.groupBy()).isEmpty();
@@ -159,6 +160,14 @@ class JobConfigTest {
                 + " }]\n"
                 + "output { report = r.json, rows.path = rows }\n");
     assertThat(cfg.rows()).isEqualTo(new JobConfig.RowsOutput("rows", "parquet", List.of()));
+  }
+
+  @Test
+  void inputPathMayBeAList() {
+    JobConfig cfg =
+        parse("input.path = [\"logs/a\", \"logs/b,c\"]\nmetrics = [" + CE + "]\n" + OUTPUT);
+    assertThat(cfg.inputPaths()).containsExactly("logs/a", "logs/b,c");
+    assertThat(cfg.inputPath()).isEqualTo("logs/a, logs/b,c");
   }
 
   @Test
@@ -313,7 +322,13 @@ class JobConfigTest {
             "missing key 'input.path'"),
         Arguments.of(
             "input.path = 3\nmetrics = [" + CE + "]\n" + OUTPUT,
-            "input.path must be a string, not 3"),
+            "input.path must be a path or a list of paths, not 3"),
+        Arguments.of(
+            "input.path = [a, 3, {b = 1}]\nmetrics = [" + CE + "]\n" + OUTPUT,
+            "input.path must be a path or a list of paths, not [\"a\",3,{\"b\":1}]"),
+        Arguments.of(
+            "input.path = []\nmetrics = [" + CE + "]\n" + OUTPUT,
+            "input.path is an empty list; give at least one path"),
         Arguments.of(
             "input { path = x, format = avro }\nmetrics = [" + CE + "]\n" + OUTPUT,
             "input.format 'avro' is not supported; expected one of parquet, json, csv, orc"),

@@ -11,9 +11,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -113,6 +117,33 @@ public final class JobHarness {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Every file, directory and symbolic link under {@code root} (hidden ones included, links not
+   * followed) with a SHA-256 of each file's bytes, so that two snapshots are equal only if nothing
+   * was added, removed or changed.
+   */
+  public static Map<String, String> snapshot(Path root) {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String name = root.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          out.put(name, "link to " + Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p)) {
+          out.put(name, "directory");
+        } else {
+          byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+          out.put(name, HexFormat.of().formatHex(digest));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    return out;
   }
 
   /** The field names of a JSON object, in order. */

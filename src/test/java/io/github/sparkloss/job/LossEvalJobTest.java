@@ -146,7 +146,7 @@ class LossEvalJobTest extends SparkTestBase {
 
   /** No output of a successful run has a temporary name. */
   void assertNoTemporaries() {
-    assertThat(listing(out)).noneMatch(p -> p.contains(".tmp-"));
+    assertThat(listing(out)).noneMatch(p -> p.contains(".tmp-") || p.contains(".old-"));
   }
 
   // ---- the report ----
@@ -992,11 +992,22 @@ class LossEvalJobTest extends SparkTestBase {
                 + " already exists; pass --overwrite to replace it");
     assertThat(listing(out)).containsExactly("rows", "rows/old.txt");
 
-    // --overwrite replaces both.
-    Files.writeString(report(), "{\"old\": true}");
+    // --overwrite does not replace what the job did not write (OutputSafetyTest has the rest).
+    assertThat(run(config.replace("NAME", "first"), "--overwrite").failedWithOneLine())
+        .isEqualTo(
+            "loss-eval: output.rows.path "
+                + rows
+                + " holds old.txt, which a Spark write of loss-eval does not leave; --overwrite"
+                + " replaces only what an earlier run of loss-eval wrote, so the job will not"
+                + " delete it");
+    assertThat(listing(out)).containsExactly("rows", "rows/old.txt");
+
+    // A first run, then --overwrite replaces both of its outputs.
+    Files.delete(rows.resolve("old.txt"));
+    Files.delete(rows);
+    run(config.replace("NAME", "first")).succeeded();
     run(config.replace("NAME", "second"), "--overwrite").succeeded();
     assertThat(readJson(report()).get("metrics").get(0).get("name").asText()).isEqualTo("second");
-    assertThat(listing(out)).doesNotContain("rows/old.txt");
     assertThat(spark.read().parquet(rows.toString()).count()).isEqualTo(ROWS);
     assertNoTemporaries();
 
@@ -1381,17 +1392,30 @@ class LossEvalJobTest extends SparkTestBase {
 
   // ---- one aggregation ----
 
-  /** Counts the jobs, SQL executions and input-scanning stages of the runs it watches. */
+  /**
+   * Counts the jobs, SQL executions and input-scanning stages of the runs it watches: the jobs of
+   * the job group set by {@link #reset}, so that a late event of an earlier test is never counted.
+   */
   static final class JobCounter extends SparkListener {
+    private static final AtomicInteger GROUPS = new AtomicInteger();
     final List<String> jobs = new ArrayList<>();
     final Set<String> executions = new HashSet<>();
+    final Set<Integer> stages = new HashSet<>();
     int scanningStages;
     long recordsRead;
+    private String group;
 
     @Override
     public synchronized void onJobStart(SparkListenerJobStart job) {
-      String execution =
-          job.properties() == null ? null : job.properties().getProperty("spark.sql.execution.id");
+      if (job.properties() == null
+          || group == null
+          || !group.equals(job.properties().getProperty("spark.jobGroup.id"))) {
+        return;
+      }
+      for (Object stage : scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())) {
+        stages.add((Integer) stage);
+      }
+      String execution = job.properties().getProperty("spark.sql.execution.id");
       if (execution != null) {
         executions.add(execution);
       }
@@ -1404,6 +1428,9 @@ class LossEvalJobTest extends SparkTestBase {
 
     @Override
     public synchronized void onStageCompleted(SparkListenerStageCompleted stage) {
+      if (!stages.contains(stage.stageInfo().stageId())) {
+        return;
+      }
       long read = stage.stageInfo().taskMetrics().inputMetrics().recordsRead();
       if (read > 0) {
         scanningStages++;
@@ -1411,11 +1438,18 @@ class LossEvalJobTest extends SparkTestBase {
       }
     }
 
-    synchronized void reset() {
-      jobs.clear();
-      executions.clear();
-      scanningStages = 0;
-      recordsRead = 0;
+    /** Forgets what was counted and watches the jobs this thread runs from now on. */
+    void reset() {
+      String next = "sparkloss-job-count-" + GROUPS.incrementAndGet();
+      synchronized (this) {
+        group = next;
+        stages.clear();
+        jobs.clear();
+        executions.clear();
+        scanningStages = 0;
+        recordsRead = 0;
+      }
+      spark.sparkContext().setJobGroup(next, "counted run", false);
     }
   }
 
