@@ -54,12 +54,6 @@ final class PathGuard {
     this.tool = tool;
   }
 
-  private String notDeleted() {
-    return "; --overwrite replaces only what an earlier run of "
-        + tool
-        + " wrote, so the job will not delete it";
-  }
-
   /**
    * A path as given by the user and in its comparable form: {@code key} is {@code "local:"} plus
    * the real path on a local-disk file system, else the qualified URI.
@@ -237,29 +231,44 @@ final class PathGuard {
    * path does not exist.
    */
   void checkReplaceableReport(String key, String given) throws IOException {
-    Path p = new Path(given);
-    FileSystem fs = p.getFileSystem(hadoop);
-    if (!fs.exists(p)) {
+    FileStatus st = existing(given);
+    if (st == null) {
       return;
     }
-    FileStatus st = fs.getFileStatus(p);
     if (st.isDirectory()) {
-      throw new JobException(
-          key + " " + given + " is a directory, not a report an earlier run wrote" + notDeleted());
+      throw refused(key, given, "is a directory, not a report an earlier run wrote");
     }
-    String problem = notAReport(fs, p);
+    String problem = notAReport(st.getPath().getFileSystem(hadoop), st.getPath());
     if (problem != null) {
-      throw new JobException(
-          key
-              + " "
-              + given
-              + " is a file of "
+      throw refused(
+          key,
+          given,
+          "is a file of "
               + st.getLen()
               + " bytes that is not a sparkloss report ("
               + problem
-              + ")"
-              + notDeleted());
+              + ")");
     }
+  }
+
+  /** The status of {@code given}, or null when nothing is there. */
+  private FileStatus existing(String given) throws IOException {
+    Path p = new Path(given);
+    FileSystem fs = p.getFileSystem(hadoop);
+    return fs.exists(p) ? fs.getFileStatus(p) : null;
+  }
+
+  /** "KEY PATH WHAT; --overwrite replaces only ..., so the job will not delete it". */
+  private JobException refused(String key, String given, String what) {
+    return new JobException(
+        key
+            + " "
+            + given
+            + " "
+            + what
+            + "; --overwrite replaces only what an earlier run of "
+            + tool
+            + " wrote, so the job will not delete it");
   }
 
   /**
@@ -303,22 +312,18 @@ final class PathGuard {
    * Does nothing when the path does not exist; an empty directory is replaceable.
    */
   void checkReplaceableRows(String key, String given) throws IOException {
-    Path p = new Path(given);
-    FileSystem fs = p.getFileSystem(hadoop);
-    if (!fs.exists(p)) {
+    FileStatus st = existing(given);
+    if (st == null) {
       return;
     }
-    FileStatus st = fs.getFileStatus(p);
     if (!st.isDirectory()) {
-      throw new JobException(
-          key
-              + " "
-              + given
-              + " is a file of "
-              + st.getLen()
-              + " bytes, not a rows output an earlier run wrote"
-              + notDeleted());
+      throw refused(
+          key,
+          given,
+          "is a file of " + st.getLen() + " bytes, not a rows output an earlier run wrote");
     }
+    FileSystem fs = st.getPath().getFileSystem(hadoop);
+    Path p = st.getPath();
     List<String> foreign = new ArrayList<>();
     FileStatus[] entries = fs.listStatus(p);
     Arrays.sort(entries, Comparator.comparing(e -> e.getPath().getName()));
@@ -336,16 +341,8 @@ final class PathGuard {
       if (foreign.size() > shown) {
         list += " and " + (foreign.size() - shown) + " more";
       }
-      throw new JobException(
-          key
-              + " "
-              + given
-              + " holds "
-              + list
-              + ", which a Spark write of "
-              + tool
-              + " does not leave"
-              + notDeleted());
+      throw refused(
+          key, given, "holds " + list + ", which a Spark write of " + tool + " does not leave");
     }
   }
 
