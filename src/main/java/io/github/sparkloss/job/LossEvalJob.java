@@ -43,7 +43,9 @@ public final class LossEvalJob implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "HOCON or JSON")
   File config;
 
-  @Option(names = "--overwrite", description = "replace an existing report or rows output")
+  @Option(
+      names = "--overwrite",
+      description = "replace the report and rows output an earlier run wrote")
   boolean overwrite;
 
   private PrintStream out = System.out;

@@ -53,7 +53,7 @@ public final class SyntheticLogs implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "0", description = "0: Spark's default")
   int partitions;
 
-  @Option(names = "--overwrite", description = "replace an existing output")
+  @Option(names = "--overwrite", description = "replace a log an earlier run wrote")
   boolean overwrite;
 
   public static void main(String[] args) {

@@ -152,6 +152,61 @@ class LocalClusterIT extends SparkTestBase {
     assertThat(JobHarness.listing(out)).as("the output directory after a failed run").isEmpty();
   }
 
+  /**
+   * The job on the cluster refuses, before any work, an --overwrite that would delete its input,
+   * its config and everything beside them, and leaves every file as it was.
+   */
+  @Test
+  @Order(4)
+  void overwriteOnTheClusterNeverTouchesTheInput() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("guarded")).toRealPath();
+    write(dir.resolve("logs/a.json"), "{\"logits\": [0.5, -1.0], \"label\": 1}\n");
+    write(dir.resolve("stderr.txt"), "an earlier run's output\n");
+    Path config =
+        write(
+            dir.resolve("c.conf"),
+            String.join(
+                "\n",
+                "input { path = " + q(dir.resolve("logs")) + ", format = json }",
+                "metrics = [",
+                "  { name = ce, loss = cross_entropy, input = logits, target = label }",
+                "  { name = r, loss = cross_entropy, input = logits, target = label,"
+                    + " reduction = none }",
+                "]",
+                "output { report = "
+                    + q(tmp.resolve("guarded.json"))
+                    + ", rows.path = "
+                    + q(dir)
+                    + " }"));
+    Map<String, String> before = JobHarness.snapshot(dir);
+
+    List<String> cmd =
+        List.of(
+            "bash",
+            ROOT.resolve("scripts/submit").toString(),
+            "--master",
+            masterUrl,
+            "--config",
+            config.toString(),
+            "--overwrite",
+            "--",
+            "--conf",
+            "spark.ui.enabled=false");
+    Run run = finish(start(cmd), JOB_TIMEOUT);
+
+    assertThat(run.exit()).as("exit code; stderr:\n" + run.err()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(lastLine(run.err()))
+        .isEqualTo(
+            "loss-eval: output.rows.path "
+                + dir
+                + " contains the input "
+                + dir.resolve("logs")
+                + "; an output must lie outside every input and must not contain one");
+    assertThat(JobHarness.snapshot(dir)).isEqualTo(before);
+    assertThat(tmp.resolve("guarded.json")).doesNotExist();
+  }
+
   @Test
   @Order(2)
   void exampleConfigGivesTheLocalModeResultsBitForBit() throws Exception {
