@@ -3,6 +3,7 @@ package io.github.sparkloss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
+import io.github.sparkloss.shim.SparkShim;
 import io.github.sparkloss.spark.Output;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
-import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.functions;
 
 /**
@@ -133,7 +133,6 @@ public final class LossColumn {
   }
 
   private static Column named(String key, Column value) {
-    return ExpressionUtils.column(
-        new NamedArgumentExpression(key, ExpressionUtils.expression(value)));
+    return SparkShim.column(new NamedArgumentExpression(key, SparkShim.expression(value)));
   }
 }

@@ -2,6 +2,7 @@ package io.github.sparkloss;
 
 import io.github.sparkloss.options.Loss;
 import io.github.sparkloss.options.LossOptions;
+import io.github.sparkloss.shim.ScalaShim;
 import io.github.sparkloss.spark.FuseLossAggregates;
 import io.github.sparkloss.spark.LossFunctions;
 import java.util.ArrayList;
@@ -9,11 +10,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.ExperimentalMethods;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.rules.Rule;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Entry point of the Java/Scala API: registration in an existing session, and typed {@link Column}
@@ -34,24 +33,22 @@ public final class SparkLoss {
    * several sparkloss aggregates of one query in one pass. Calling it again is harmless.
    */
   public static void register(SparkSession spark) {
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
-    LossFunctions.all().forEach(f -> registry.registerFunction(f._1(), f._2(), f._3()));
-    ExperimentalMethods experimental =
-        ((org.apache.spark.sql.classic.SparkSession) spark).experimental();
-    List<Rule<LogicalPlan>> rules =
-        new ArrayList<>(CollectionConverters.asJava(experimental.extraOptimizations()));
+    // Registered as the extension registers them, so that each Spark line names them its own way
+    // (Spark 4.2 keeps built-in functions under system.builtin).
+    SparkSessionExtensions extensions = new SparkSessionExtensions();
+    LossFunctions.injectInto(extensions);
+    extensions.registerFunctions(spark.sessionState().functionRegistry());
+    ExperimentalMethods experimental = spark.experimental();
+    List<Rule<LogicalPlan>> rules = new ArrayList<>(ScalaShim.extraOptimizations(experimental));
     if (rules.stream().noneMatch(r -> r instanceof FuseLossAggregates)) {
       rules.add(new FuseLossAggregates());
-      experimental.extraOptimizations_$eq(CollectionConverters.asScala(rules).toList());
+      ScalaShim.setExtraOptimizations(experimental, rules);
     }
   }
 
   /** Whether the sparkloss functions are registered in {@code spark}'s session. */
   public static boolean isRegistered(SparkSession spark) {
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
-    return registry.functionExists(FunctionIdentifier.apply(Loss.KL_DIV.sqlName() + "_stats"));
+    return spark.catalog().functionExists(Loss.KL_DIV.sqlName() + "_stats");
   }
 
   /**

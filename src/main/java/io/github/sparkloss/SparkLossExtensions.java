@@ -23,7 +23,7 @@ public final class SparkLossExtensions extends AbstractFunction1<SparkSessionExt
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
-    LossFunctions.all().forEach(extensions::injectFunction);
+    LossFunctions.injectInto(extensions);
     extensions.injectOptimizerRule(session -> new FuseLossAggregates());
     return BoxedUnit.UNIT;
   }

@@ -263,12 +263,8 @@ public final class LossEvalJob implements Callable<Integer> {
       if (loss != null) {
         throw loss;
       }
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof org.apache.spark.SparkThrowable
-            && String.valueOf(((org.apache.spark.SparkThrowable) t).getCondition())
-                .startsWith("FAILED_READ_FILE")) {
-          throw unreadable(cfg, rootCause(e).getMessage(), e);
-        }
+      if (io.github.sparkloss.shim.SparkShim.isInputReadFailure(e)) {
+        throw unreadable(cfg, rootCause(e).getMessage(), e);
       }
       throw LossEvalJob.<RuntimeException>sneaky(e);
     }

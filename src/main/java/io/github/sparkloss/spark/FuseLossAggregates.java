@@ -1,5 +1,6 @@
 package io.github.sparkloss.spark;
 
+import io.github.sparkloss.shim.ScalaShim;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -13,7 +14,6 @@ import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Optimizer rule: the sparkloss aggregates of one {@code Aggregate} (say five metrics over the same
@@ -42,7 +42,7 @@ public final class FuseLossAggregates extends Rule<LogicalPlan> {
   }
 
   private static LogicalPlan fuse(Aggregate aggregate) {
-    List<NamedExpression> outputs = CollectionConverters.asJava(aggregate.aggregateExpressions());
+    List<NamedExpression> outputs = ScalaShim.asJava(aggregate.aggregateExpressions());
     List<AggregateExpression> found = new ArrayList<>();
     for (NamedExpression e : outputs) {
       collect((Expression) e, found);
@@ -56,7 +56,7 @@ public final class FuseLossAggregates extends Rule<LogicalPlan> {
     for (AggregateExpression ae : found) {
       LossAggregator<?, ?> function = (LossAggregator<?, ?>) ae.aggregateFunction();
       calls.add(((LossAggregate) function.aggrFunc()).call());
-      List<Expression> args = CollectionConverters.asJava(function.children());
+      List<Expression> args = function.childList();
       int[] at = new int[args.size()];
       for (int j = 0; j < at.length; j++) {
         at[j] = indexOf(arguments, args.get(j));
@@ -69,24 +69,11 @@ public final class FuseLossAggregates extends Rule<LogicalPlan> {
     }
     DataType[] types = arguments.stream().map(Expression::dataType).toArray(DataType[]::new);
     AggregateExpression fused =
-        new LossAggregator<>(
-                new FusedLossAggregate(calls, ordinals, types),
-                CollectionConverters.asScala(arguments).toList(),
-                0,
-                0)
+        new LossAggregator<>(new FusedLossAggregate(calls, ordinals, types), arguments, 0, 0)
             .toAggregateExpression();
-    List<NamedExpression> rewritten = new ArrayList<>(outputs.size());
-    for (NamedExpression e : outputs) {
-      rewritten.add((NamedExpression) replace((Expression) e, found, fused));
-    }
-    Aggregate result =
-        new Aggregate(
-            aggregate.groupingExpressions(),
-            CollectionConverters.asScala(rewritten).toList(),
-            aggregate.child(),
-            aggregate.hint());
-    result.copyTagsFrom(aggregate);
-    return result;
+    // Grouping expressions hold no aggregate, so only the outputs change; the copy keeps the
+    // plan's other fields (a join hint on Spark 4) and its tags.
+    return (LogicalPlan) aggregate.mapExpressions(e -> replace(e, found, fused));
   }
 
   /** Adds the fusable sparkloss aggregates under {@code e} to {@code found}, each once. */
@@ -98,7 +85,7 @@ public final class FuseLossAggregates extends Rule<LogicalPlan> {
       }
       return;
     }
-    for (Expression child : CollectionConverters.asJava(e.children())) {
+    for (Expression child : ScalaShim.asJava(e.children())) {
       collect(child, found);
     }
   }

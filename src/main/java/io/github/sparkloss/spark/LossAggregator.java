@@ -1,5 +1,7 @@
 package io.github.sparkloss.spark;
 
+import io.github.sparkloss.shim.ListV2Aggregator;
+import io.github.sparkloss.shim.ScalaShim;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -15,8 +17,6 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Catalyst's {@link V2Aggregator} under the loss's own name, so that a result column reads {@code
@@ -32,7 +32,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * resolves classes through Spark's loader, which on a cluster executor cannot see the application
  * jar that holds the state class.
  */
-public final class LossAggregator<S extends Serializable, R> extends V2Aggregator<S, R> {
+public final class LossAggregator<S extends Serializable, R> extends ListV2Aggregator<S, R> {
   private static final long serialVersionUID = 1L;
 
   private transient ProjectingInternalRow view;
@@ -41,7 +41,7 @@ public final class LossAggregator<S extends Serializable, R> extends V2Aggregato
   /** Wraps {@code function} over its argument expressions, at buffer offsets 0 usually. */
   public LossAggregator(
       AggregateFunction<S, R> function,
-      Seq<Expression> children,
+      List<Expression> children,
       int mutableAggBufferOffset,
       int inputAggBufferOffset) {
     super(function, children, mutableAggBufferOffset, inputAggBufferOffset);
@@ -69,7 +69,7 @@ public final class LossAggregator<S extends Serializable, R> extends V2Aggregato
   private ProjectingInternalRow directView() {
     List<Object> ordinals = new ArrayList<>();
     StructType schema = new StructType();
-    for (Expression child : CollectionConverters.asJava(children())) {
+    for (Expression child : childList()) {
       if (!(child instanceof BoundReference)) {
         return null;
       }
@@ -77,7 +77,7 @@ public final class LossAggregator<S extends Serializable, R> extends V2Aggregato
       ordinals.add(ref.ordinal());
       schema = schema.add("_" + ordinals.size(), ref.dataType(), ref.nullable());
     }
-    return ProjectingInternalRow.apply(schema, CollectionConverters.asScala(ordinals).toSeq());
+    return ScalaShim.projectingRow(schema, ordinals);
   }
 
   @Override
@@ -118,9 +118,9 @@ public final class LossAggregator<S extends Serializable, R> extends V2Aggregato
 
   @Override
   @SuppressWarnings("unchecked")
-  public <B extends Serializable, O> V2Aggregator<B, O> copy(
+  protected <B extends Serializable, O> V2Aggregator<B, O> copyWith(
       AggregateFunction<B, O> function,
-      Seq<Expression> children,
+      List<Expression> children,
       int mutableAggBufferOffset,
       int inputAggBufferOffset) {
     return (V2Aggregator<B, O>)

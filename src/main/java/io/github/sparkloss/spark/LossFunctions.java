@@ -1,15 +1,13 @@
 package io.github.sparkloss.spark;
 
 import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.shim.ScalaShim;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import scala.Function1;
-import scala.Tuple3;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The SQL functions sparkloss registers: for each loss {@code name}, the aggregate {@code
@@ -19,26 +17,34 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class LossFunctions {
   private LossFunctions() {}
 
-  /** One function: its identifier, its DESCRIBE FUNCTION text and its builder. */
-  public static List<
-          Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>>
-      all() {
-    List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> out =
-        new ArrayList<>();
+  /** One SQL function: its name, its DESCRIBE FUNCTION text and its builder. */
+  public record Spec(
+      String name, ExpressionInfo info, Function<List<Expression>, Expression> builder) {}
+
+  /** Every sparkloss SQL function. */
+  public static List<Spec> all() {
+    List<Spec> out = new ArrayList<>();
     for (Loss loss : Loss.values()) {
       for (Output output : Output.values()) {
-        String name = output.functionName(loss);
-        Function1<Seq<Expression>, Expression> builder = args -> build(loss, output, args);
-        out.add(new Tuple3<>(FunctionIdentifier.apply(name), info(loss, output), builder));
+        out.add(
+            new Spec(
+                output.functionName(loss), info(loss, output), args -> build(loss, output, args)));
       }
     }
     return out;
   }
 
+  /** Adds every sparkloss SQL function to {@code extensions}. */
+  public static void injectInto(SparkSessionExtensions extensions) {
+    for (Spec f : all()) {
+      ScalaShim.injectFunction(extensions, f.name(), f.info(), f.builder());
+    }
+  }
+
   /** Builds the Catalyst expression of one call. */
-  static Expression build(Loss loss, Output output, Seq<Expression> args) {
-    LossCall call = LossCall.parse(loss, output, CollectionConverters.asJava(args));
-    Seq<Expression> children = CollectionConverters.asScala(call.children()).toList();
+  static Expression build(Loss loss, Output output, List<Expression> args) {
+    LossCall call = LossCall.parse(loss, output, args);
+    List<Expression> children = call.children();
     if (call.isRowFunction()) {
       return new LossRowExpression(new LossRowFunction(call), children);
     }

@@ -1,18 +1,19 @@
 package io.github.sparkloss.spark;
 
+import io.github.sparkloss.shim.ListApplyFunctionExpression;
+import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
-import scala.collection.immutable.Seq;
 
 /**
  * Catalyst's {@link ApplyFunctionExpression} under the loss's own name, so that a per-row result
  * column reads {@code cross_entropy(logits, label, ...)}.
  */
-final class LossRowExpression extends ApplyFunctionExpression {
+final class LossRowExpression extends ListApplyFunctionExpression {
   private static final long serialVersionUID = 1L;
 
-  LossRowExpression(ScalarFunction<?> function, Seq<Expression> children) {
+  LossRowExpression(ScalarFunction<?> function, List<Expression> children) {
     super(function, children);
   }
 
@@ -22,7 +23,8 @@ final class LossRowExpression extends ApplyFunctionExpression {
   }
 
   @Override
-  public ApplyFunctionExpression copy(ScalarFunction<?> function, Seq<Expression> children) {
+  protected ApplyFunctionExpression copyWith(
+      ScalarFunction<?> function, List<Expression> children) {
     return new LossRowExpression(function, children);
   }
 }

@@ -1,21 +1,18 @@
 package io.github.sparkloss.bench;
 
 import io.github.sparkloss.kernel.CrossEntropy;
+import io.github.sparkloss.shim.ScalaShim;
 import io.github.sparkloss.spark.LossAggregator;
 import java.io.Serializable;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code ce_plain(logits, label)}: sparkloss's {@code cross_entropy(logits, label)} (class index,
@@ -33,15 +30,6 @@ final class PlainCrossEntropy {
 
   /** Registers {@code ce_plain} in {@code spark}'s function registry (an existing session too). */
   static void register(SparkSession spark) {
-    scala.Function1<Seq<Expression>, Expression> builder =
-        args -> {
-          List<Expression> children = CollectionConverters.asJava(args);
-          DataType[] types = new DataType[children.size()];
-          for (int i = 0; i < types.length; i++) {
-            types[i] = children.get(i).dataType();
-          }
-          return new LossAggregator<>(new Fn(types), args, 0, 0);
-        };
     ExpressionInfo info =
         new ExpressionInfo(
             PlainCrossEntropy.class.getName(),
@@ -49,10 +37,19 @@ final class PlainCrossEntropy {
             NAME,
             NAME + "(logits, label) - cross_entropy with plain double sums (benchmark)",
             "");
-    spark
-        .sessionState()
-        .functionRegistry()
-        .registerFunction(FunctionIdentifier.apply(NAME), info, builder);
+    SparkSessionExtensions extensions = new SparkSessionExtensions();
+    ScalaShim.injectFunction(
+        extensions,
+        NAME,
+        info,
+        children -> {
+          DataType[] types = new DataType[children.size()];
+          for (int i = 0; i < types.length; i++) {
+            types[i] = children.get(i).dataType();
+          }
+          return new LossAggregator<>(new Fn(types), children, 0, 0);
+        });
+    extensions.registerFunctions(spark.sessionState().functionRegistry());
   }
 
   /** Loss sum, weight sum and counters in plain primitives. */

@@ -1,20 +1,15 @@
 package io.github.sparkloss.bench;
 
+import io.github.sparkloss.shim.ScalaShim;
 import java.io.Serializable;
 import org.apache.spark.sql.SparkSessionExtensions;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import scala.Tuple3;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Connector {@link AggregateFunction}s that run inside Catalyst's {@code V2Aggregator} exactly as
@@ -38,22 +33,11 @@ final class ProbeAggregates {
 
   /** Registers {@code v2_noop} and {@code v2_read} in a session's function registry. */
   static void register(SparkSessionExtensions extensions) {
-    extensions.injectFunction(entry("v2_noop", false));
-    extensions.injectFunction(entry("v2_read", true));
+    inject(extensions, "v2_noop", false);
+    inject(extensions, "v2_read", true);
   }
 
-  private static Tuple3<
-          FunctionIdentifier, ExpressionInfo, scala.Function1<Seq<Expression>, Expression>>
-      entry(String name, boolean read) {
-    scala.Function1<Seq<Expression>, Expression> builder =
-        args -> {
-          java.util.List<Expression> children = CollectionConverters.asJava(args);
-          DataType[] types = new DataType[children.size()];
-          for (int i = 0; i < types.length; i++) {
-            types[i] = children.get(i).dataType();
-          }
-          return new V2Aggregator<>(new Probe(name, types, read), args, 0, 0);
-        };
+  private static void inject(SparkSessionExtensions extensions, String name, boolean read) {
     ExpressionInfo info =
         new ExpressionInfo(
             ProbeAggregates.class.getName(),
@@ -61,7 +45,17 @@ final class ProbeAggregates {
             name,
             name + "(logits, label) - benchmark probe",
             "");
-    return new Tuple3<>(FunctionIdentifier.apply(name), info, builder);
+    ScalaShim.injectFunction(
+        extensions,
+        name,
+        info,
+        children -> {
+          DataType[] types = new DataType[children.size()];
+          for (int i = 0; i < types.length; i++) {
+            types[i] = children.get(i).dataType();
+          }
+          return ScalaShim.v2Aggregator(new Probe(name, types, read), children);
+        });
   }
 
   /** The probes' state: a row count and a sum of what was read. */

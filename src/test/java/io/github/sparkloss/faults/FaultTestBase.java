@@ -3,6 +3,7 @@ package io.github.sparkloss.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sparkloss.SparkLossExtensions;
+import io.github.sparkloss.shim.ScalaShim;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One SparkSession per test class on {@code local[2,4]}: two task slots, and a task may fail three
@@ -105,7 +105,7 @@ abstract class FaultTestBase {
       String jobGroup =
           job.properties() == null ? null : job.properties().getProperty(JOB_GROUP_PROPERTY);
       if (group != null && group.equals(jobGroup)) {
-        for (Object stage : CollectionConverters.asJava(job.stageIds())) {
+        for (Object stage : ScalaShim.asJava(job.stageIds())) {
           ownStages.add((Integer) stage);
         }
       }
@@ -198,7 +198,7 @@ abstract class FaultTestBase {
       out.add(")");
     } else if (v instanceof scala.collection.Seq<?> s) {
       out.add("[");
-      for (Object e : scala.jdk.javaapi.CollectionConverters.asJava(s)) {
+      for (Object e : io.github.sparkloss.shim.ScalaShim.asJava(s)) {
         flatten(e, out);
       }
       out.add("]");

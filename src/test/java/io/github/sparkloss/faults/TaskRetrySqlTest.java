@@ -225,7 +225,7 @@ class TaskRetrySqlTest extends FaultTestBase {
     if (plan instanceof ShuffleExchangeExec shuffle) {
       ids.add(shuffle.shuffleDependency().shuffleId());
     }
-    for (SparkPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
+    for (SparkPlan child : io.github.sparkloss.shim.ScalaShim.asJava(plan.children())) {
       collectShuffles(child, ids);
     }
   }

@@ -1412,7 +1412,7 @@ class LossEvalJobTest extends SparkTestBase {
           || !group.equals(job.properties().getProperty("spark.jobGroup.id"))) {
         return;
       }
-      for (Object stage : scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())) {
+      for (Object stage : io.github.sparkloss.shim.ScalaShim.asJava(job.stageIds())) {
         stages.add((Integer) stage);
       }
       String execution = job.properties().getProperty("spark.sql.execution.id");
@@ -1421,7 +1421,7 @@ class LossEvalJobTest extends SparkTestBase {
       }
       jobs.add(
           (execution == null ? "non-sql " : "sql ")
-              + scala.jdk.javaapi.CollectionConverters.asJava(job.stageInfos()).stream()
+              + io.github.sparkloss.shim.ScalaShim.asJava(job.stageInfos()).stream()
                   .map(s -> s.name())
                   .collect(Collectors.joining(" | ")));
     }

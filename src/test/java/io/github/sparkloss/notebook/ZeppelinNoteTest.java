@@ -52,9 +52,9 @@ import org.w3c.dom.Node;
  * sparkloss computes an expected value.
  *
  * <p>The note's {@code spark.jars} names the jar where users install it. The test checks that it
- * names this build's jar ({@code sparkloss-<pom version>.jar}), then points it at a jar packed from
- * the classes under test, because {@code target/sparkloss-<version>.jar} is built only after the
- * tests run; Spark must then list that jar.
+ * names the Spark 4.0 jar of this version ({@code sparkloss-spark-4.0_2.13-<pom version>.jar}),
+ * then points it at a jar packed from the classes under test, named as this build's line names its
+ * jar, because the build's jar is made only after the tests run; Spark must then list that jar.
  */
 class ZeppelinNoteTest {
   /** The note's path for the jar and for the log: the two places a user edits. */
@@ -182,7 +182,7 @@ class ZeppelinNoteTest {
         .containsExactlyInAnyOrder("spark.jars", "spark.sql.extensions");
     assertThat(conf.getProperty("spark.sql.extensions"))
         .isEqualTo(SparkLossExtensions.class.getName());
-    assertThat(conf.getProperty("spark.jars")).isEqualTo(NOTE_JAR_DIR + jarName());
+    assertThat(conf.getProperty("spark.jars")).isEqualTo(NOTE_JAR_DIR + noteJarName());
 
     assertThat(paragraphs.subList(1, paragraphs.size()))
         .extracting(Paragraph::interpreter)
@@ -208,8 +208,7 @@ class ZeppelinNoteTest {
         .isEqualTo(SparkLossExtensions.class.getName());
     assertThat(SparkLoss.isRegistered(spark)).isTrue();
     assertThat(SparkLoss.isRegistered(spark.newSession())).isTrue();
-    List<String> jars =
-        scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().listJars());
+    List<String> jars = io.github.sparkloss.shim.ScalaShim.asJava(spark.sparkContext().listJars());
     assertThat(jars).singleElement().asString().endsWith("/" + jarName());
     try (JarFile j = new JarFile(jar.toFile())) {
       assertThat(j.getEntry("io/github/sparkloss/SparkLossExtensions.class")).isNotNull();
@@ -513,8 +512,18 @@ class ZeppelinNoteTest {
     return out;
   }
 
-  /** {@code sparkloss-<version>.jar}, the version read from pom.xml. */
+  /** This build's jar: {@code sparkloss-spark-<line>_<scala>-<version>.jar}. */
   private static String jarName() {
+    return "sparkloss-spark-" + System.getProperty("sparkloss.jar.line") + "-" + version() + ".jar";
+  }
+
+  /** The jar the note names: the default line's, which Zeppelin 0.12's own Spark runs. */
+  private static String noteJarName() {
+    return "sparkloss-spark-4.0_2.13-" + version() + ".jar";
+  }
+
+  /** The project version, read from pom.xml. */
+  private static String version() {
     try {
       Element project =
           DocumentBuilderFactory.newInstance()
@@ -532,7 +541,7 @@ class ZeppelinNoteTest {
       }
       assertThat(artifact).isEqualTo("sparkloss");
       assertThat(version).isNotBlank();
-      return artifact + "-" + version + ".jar";
+      return version;
     } catch (Exception e) {
       throw new IllegalStateException("cannot read the project version from pom.xml", e);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sparkloss.SparkLoss;
 import io.github.sparkloss.SparkTestBase;
+import io.github.sparkloss.shim.ScalaShim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Several sparkloss aggregates in one query are evaluated by one fused aggregate that reads each
@@ -210,10 +210,10 @@ class FuseLossAggregatesTest extends SparkTestBase {
   }
 
   private static void collect(LogicalPlan plan, boolean fused, List<Object> seen) {
-    for (Expression e : CollectionConverters.asJava(plan.expressions())) {
+    for (Expression e : ScalaShim.asJava(plan.expressions())) {
       collect(e, fused, seen);
     }
-    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+    for (LogicalPlan child : ScalaShim.asJava(plan.children())) {
       collect(child, fused, seen);
     }
   }
@@ -226,7 +226,7 @@ class FuseLossAggregatesTest extends SparkTestBase {
         seen.add(f);
       }
     }
-    for (Expression child : CollectionConverters.asJava(e.children())) {
+    for (Expression child : ScalaShim.asJava(e.children())) {
       collect(child, fused, seen);
     }
   }
