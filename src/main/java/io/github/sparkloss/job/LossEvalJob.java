@@ -51,8 +51,16 @@ public final class LossEvalJob implements Callable<Integer> {
   private PrintStream out = System.out;
   private PrintStream err = System.err;
 
+  /**
+   * Runs the job. On success it returns normally, as a Databricks JAR task or an EMR step expects
+   * of a main class (the platform owns the JVM and its SparkContext); on failure it exits with the
+   * non-zero exit code, which fails the task or step.
+   */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    int exit = run(args, System.out, System.err);
+    if (exit != 0) {
+      System.exit(exit);
+    }
   }
 
   /** Runs the job as the command line would, returning the exit code. */
@@ -82,7 +90,11 @@ public final class LossEvalJob implements Callable<Integer> {
     boolean ownSession = false;
     try {
       JobConfig cfg = JobConfig.load(config);
-      boolean existing = SparkSession.getActiveSession().isDefined();
+      // A platform that runs the job in its own session (a notebook, a Databricks JAR task) keeps
+      // it: the job stops only a session it started.
+      boolean existing =
+          SparkSession.getActiveSession().isDefined()
+              || SparkSession.getDefaultSession().isDefined();
       spark = existing ? SparkSession.active() : newSession();
       ownSession = !existing;
       SparkLoss.register(spark);
