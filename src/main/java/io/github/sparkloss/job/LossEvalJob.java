@@ -88,6 +88,7 @@ public final class LossEvalJob implements Callable<Integer> {
     long start = System.nanoTime();
     SparkSession spark = null;
     boolean ownSession = false;
+    Exception failure = null;
     try {
       JobConfig cfg = JobConfig.load(config);
       // A platform that runs the job in its own session (a notebook, a Databricks JAR task) keeps
@@ -105,15 +106,17 @@ public final class LossEvalJob implements Callable<Integer> {
         outputs.commit(Report.json(cfg, evaluation, spark.version(), elapsed));
         Report.printTable(out, cfg, evaluation);
       }
-      return 0;
     } catch (Exception e) {
       // Spark 4 throws its checked AnalysisException and SparkException undeclared.
-      return report(e);
+      failure = e;
     } finally {
       if (ownSession && spark != null) {
         spark.stop();
       }
     }
+    // Reported after the session stopped, so that the one line naming the problem comes after
+    // whatever Spark still logs while its tasks are cancelled.
+    return failure == null ? 0 : report(failure);
   }
 
   /** Prints one line naming the problem; the exit code says whether the user can fix it. */

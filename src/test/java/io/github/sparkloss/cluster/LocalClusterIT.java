@@ -146,6 +146,7 @@ class LocalClusterIT extends SparkTestBase {
     assertThat(run.exit()).as("exit code; stderr:\n" + run.err()).isEqualTo(2);
     assertThat(run.out()).as("stdout of a failed run").isEmpty();
     assertThat(lastLine(run.err()))
+        .as("last line of stderr:\n" + run.err())
         .isEqualTo(
             "loss-eval: cross_entropy: target 7 in column label is out of range for 3 classes;"
                 + " expected a class index in [0, 3) or ignore_index -100");
