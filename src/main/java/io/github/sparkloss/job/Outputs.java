@@ -4,12 +4,17 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -157,14 +162,15 @@ final class Outputs implements AutoCloseable {
     try {
       Path report = new Path(cfg.reportPath());
       FileSystem fs = report.getFileSystem(hadoop);
-      // No ".crc" side files beside the report on a local file system.
-      fs.setWriteChecksum(false);
+      // No ".crc" side file beside the report on a local file system: written through the raw
+      // file system, leaving the shared, cached instance's settings alone.
+      FileSystem writer = fs instanceof LocalFileSystem ? ((LocalFileSystem) fs).getRaw() : fs;
       reportTemp = sibling(cfg.reportPath(), "tmp");
       noteMissingParents(reportTemp);
       if (report.getParent() != null) {
         fs.mkdirs(report.getParent());
       }
-      try (OutputStream o = fs.create(reportTemp, true)) {
+      try (OutputStream o = writer.create(reportTemp, false)) {
         o.write(reportJson.getBytes(StandardCharsets.UTF_8));
       }
       checkExisting();
@@ -176,6 +182,9 @@ final class Outputs implements AutoCloseable {
       for (Move m : moves) {
         FileSystem mfs = m.to.getFileSystem(hadoop);
         if (mfs.exists(m.to)) {
+          if (!overwrite) {
+            throw new IOException(m.to + " appeared while the job ran");
+          }
           rename(mfs, m.to, m.backup);
           m.backedUp = true;
         }
@@ -200,7 +209,26 @@ final class Outputs implements AutoCloseable {
     }
   }
 
+  /**
+   * Renames {@code from} to {@code to}, which must not exist. On Hadoop's own local file systems
+   * this is one atomic rename(2) that either happens or throws: their rename falls back to copying
+   * and deleting, which can leave a half-moved directory behind. Other file systems (HDFS, and
+   * subclasses of the local ones) rename their own way.
+   */
   private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (fs.getClass() == LocalFileSystem.class || fs.getClass() == RawLocalFileSystem.class) {
+      java.nio.file.Path src = new java.io.File(fs.makeQualified(from).toUri().getPath()).toPath();
+      java.nio.file.Path dst = new java.io.File(fs.makeQualified(to).toUri().getPath()).toPath();
+      if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("rename of " + from + " to " + to + " failed: " + to + " exists");
+      }
+      try {
+        Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new IOException("rename of " + from + " to " + to + " failed: " + e, e);
+      }
+      return;
+    }
     if (!fs.rename(from, to)) {
       throw new IOException("rename of " + from + " to " + to + " failed");
     }

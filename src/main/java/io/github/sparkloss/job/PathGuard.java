@@ -58,14 +58,37 @@ final class PathGuard {
    * A path as given by the user and in its comparable form: {@code key} is {@code "local:"} plus
    * the real path on a local-disk file system, else the qualified URI.
    */
-  record Resolved(String role, String given, String key, String shown, String glob) {
+  record Resolved(
+      String role,
+      String given,
+      String key,
+      String shown,
+      String glob,
+      Object fileKey,
+      List<Object> chain,
+      String linkTarget) {
     Resolved(String role, String given, String key, String shown) {
-      this(role, given, key, shown, null);
+      this(role, given, key, shown, null, null, List.of(), null);
     }
 
-    /** {@code this} names the same file as {@code other}, or a directory above it. */
+    /** The same path, as one of the matches of {@code glob}. */
+    Resolved matchOf(String glob) {
+      return new Resolved(role, shown, key, shown, glob, fileKey, chain, linkTarget);
+    }
+
+    /**
+     * {@code this} names the same file as {@code other}, or a directory above it: by path, or, on
+     * the local disk, by the identity of an existing file (so that two names of one directory, on a
+     * bind mount or a case-insensitive file system, count as one).
+     */
     boolean containsOrIs(Resolved other) {
-      return other.key.equals(key) || other.key.startsWith(key.endsWith("/") ? key : key + "/");
+      return other.key.equals(key)
+          || other.key.startsWith(key.endsWith("/") ? key : key + "/")
+          || fileKey != null && other.chain.contains(fileKey);
+    }
+
+    boolean same(Resolved other) {
+      return other.key.equals(key) || fileKey != null && fileKey.equals(other.fileKey);
     }
 
     /** Role and path for a message; the resolved form follows when it reads differently. */
@@ -95,8 +118,18 @@ final class PathGuard {
 
   private static Resolved resolve(String role, String given, FileSystem fs, Path qualified) {
     if (isLocal(fs)) {
-      String real = realPath(new File(qualified.toUri().getPath()).toPath());
-      return new Resolved(role, given, "local:" + real, real);
+      java.nio.file.Path local = new File(qualified.toUri().getPath()).toPath();
+      String real = realPath(local);
+      String linkTarget = null;
+      if (Files.isSymbolicLink(local)) {
+        try {
+          linkTarget = Files.readSymbolicLink(local).toString();
+        } catch (IOException e) {
+          linkTarget = "?";
+        }
+      }
+      return new Resolved(
+          role, given, "local:" + real, real, null, fileKey(local), chain(local), linkTarget);
     }
     URI q = qualified.toUri();
     String path = q.getPath();
@@ -104,11 +137,36 @@ final class PathGuard {
       path = path.substring(0, path.length() - 1);
     }
     String uri = q.getScheme() + "://" + (q.getAuthority() == null ? "" : q.getAuthority()) + path;
-    // One file system may be named by several authorities (hdfs://nn and hdfs://nn:8020); its
-    // canonical service name, where it has one, is the same for all of them.
-    String service = fs.getCanonicalServiceName();
+    // HDFS may be named by several authorities (hdfs://nn and hdfs://nn:8020); its canonical
+    // service name is the same for all of them. Other connectors' service names may stand for a
+    // whole service rather than one bucket, so they keep their authority.
+    String service =
+        HDFS_SCHEMES.contains(String.valueOf(q.getScheme())) ? fs.getCanonicalServiceName() : null;
     String key = q.getScheme() + "://" + (service != null ? service : q.getAuthority()) + path;
     return new Resolved(role, given, key, uri);
+  }
+
+  private static final Set<String> HDFS_SCHEMES = Set.of("hdfs", "webhdfs", "swebhdfs");
+
+  /** The identity (device and inode) of an existing file, following links, or null. */
+  private static Object fileKey(java.nio.file.Path p) {
+    try {
+      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  /** The identities of {@code p} and of each of its existing ancestors. */
+  private static List<Object> chain(java.nio.file.Path p) {
+    List<Object> chain = new ArrayList<>();
+    for (java.nio.file.Path a = p.toAbsolutePath(); a != null; a = a.getParent()) {
+      Object k = fileKey(a);
+      if (k != null) {
+        chain.add(k);
+      }
+    }
+    return List.copyOf(chain);
   }
 
   /** Any file system whose files are the local disk's, whatever its scheme. */
@@ -156,8 +214,7 @@ final class PathGuard {
       FileStatus[] matches = fs.globStatus(p);
       List<Resolved> out = new ArrayList<>();
       for (FileStatus m : matches == null ? new FileStatus[0] : matches) {
-        Resolved r = resolve("the input", given, fs, fs.makeQualified(m.getPath()));
-        out.add(new Resolved(r.role(), r.shown(), r.key(), r.shown(), given));
+        out.add(resolve("the input", given, fs, fs.makeQualified(m.getPath())).matchOf(given));
       }
       return out;
     } catch (IOException e) {
@@ -171,6 +228,16 @@ final class PathGuard {
    * @param outputs the outputs, report first
    */
   static void checkSeparate(List<Resolved> inputs, Resolved config, List<Resolved> outputs) {
+    for (Resolved out : outputs) {
+      if (out.linkTarget() != null) {
+        throw new JobException(
+            out.describe()
+                + " is a symbolic link to "
+                + out.linkTarget()
+                + "; the job does not write through or replace a link: give the path it points"
+                + " to");
+      }
+    }
     for (Resolved out : outputs) {
       for (Resolved in : inputs) {
         String relation = relation(out, in);
@@ -188,7 +255,7 @@ final class PathGuard {
         throw new JobException(
             out.describe()
                 + " "
-                + (out.key().equals(config.key()) ? "is" : "contains")
+                + (out.same(config) ? "is" : "contains")
                 + " "
                 + config.describe()
                 + "; an output must not be or contain the config file");
@@ -214,7 +281,7 @@ final class PathGuard {
 
   /** "is", "is inside" or "contains" when {@code a} overlaps {@code b}, else null. */
   private static String relation(Resolved a, Resolved b) {
-    if (a.key().equals(b.key())) {
+    if (a.same(b)) {
       return "is";
     }
     if (b.containsOrIs(a)) {
@@ -348,7 +415,22 @@ final class PathGuard {
 
   /** The local real path of the config file, always on the local disk. */
   static Resolved config(File file) {
-    String real = realPath(file.toPath());
-    return new Resolved("the config file", file.toString(), "local:" + real, real);
+    java.nio.file.Path p = file.toPath().toAbsolutePath();
+    String real;
+    try {
+      // As the OS resolves it when the config is read: links first, then "..".
+      real = p.toRealPath().toString();
+    } catch (IOException e) {
+      real = realPath(p);
+    }
+    return new Resolved(
+        "the config file",
+        file.toString(),
+        "local:" + real,
+        real,
+        null,
+        fileKey(p),
+        chain(p),
+        null);
   }
 }

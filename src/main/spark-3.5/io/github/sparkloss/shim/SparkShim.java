@@ -22,9 +22,10 @@ public final class SparkShim {
   }
 
   /**
-   * Whether a failed action failed because a task could not read an input file. Spark 3.5 names no
-   * condition for it: the task's exception reaches the driver as the cause of the job's failure,
-   * with the file scan's reading of the file in its stack.
+   * Whether a failed action failed because a task could not read an input file. Spark 3.5 has no
+   * one condition for it: a file that cannot be opened reaches the driver as the task's own
+   * exception, one that fails part-way as {@code _LEGACY_ERROR_TEMP_2064}; either way it was thrown
+   * while the file scan read the file, which its stack shows.
    */
   public static boolean isInputReadFailure(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
@@ -33,8 +34,7 @@ public final class SparkShim {
         return true;
       }
       for (StackTraceElement frame : t.getStackTrace()) {
-        if (frame.getClassName().startsWith(FILE_SCAN)
-            && frame.getMethodName().endsWith("readCurrentFile")) {
+        if (frame.getClassName().startsWith(FILE_SCAN)) {
           return true;
         }
       }

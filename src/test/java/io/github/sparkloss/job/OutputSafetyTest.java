@@ -268,6 +268,46 @@ class OutputSafetyTest extends SparkTestBase {
             + INPUT_RULE);
   }
 
+  @Test
+  void anotherNameOfTheSameInputFileIsRecognised() throws IOException {
+    // A hard link stands for what paths cannot tell apart: a bind mount, a case-insensitive file
+    // system. The job compares the files' identities too.
+    Path input = log(d.resolve("in/weird.jsonl"));
+    Path alias = Files.createLink(d.resolve("alias.jsonl"), input);
+    assertRefused(
+        d.resolve("c.conf"),
+        config(q(input), alias.toString(), null),
+        "output.report " + alias + " is the input " + input + INPUT_RULE,
+        "--overwrite");
+  }
+
+  @Test
+  void anOutputThatIsASymbolicLinkIsRefused() throws IOException {
+    Path input = log(d.resolve("in/a.jsonl"));
+    Path dangling = Files.createSymbolicLink(d.resolve("report.json"), d.resolve("gone/r.json"));
+    assertRefused(
+        d.resolve("c.conf"),
+        config(q(input), dangling.toString(), null),
+        "output.report "
+            + dangling
+            + " is a symbolic link to "
+            + d.resolve("gone/r.json")
+            + "; the job does not write through or replace a link: give the path it points to");
+    Path rows = Files.createDirectories(d.resolve("out/rows"));
+    Path link = Files.createSymbolicLink(d.resolve("rows"), rows);
+    assertRefused(
+        d.resolve("c.conf"),
+        config(q(input), d.resolve("out/r.json").toString(), link.toString()),
+        "output.rows.path "
+            + link
+            + " (resolves to "
+            + rows
+            + ") is a symbolic link to "
+            + rows
+            + "; the job does not write through or replace a link: give the path it points to",
+        "--overwrite");
+  }
+
   // ---- the config file and the outputs themselves ----
 
   @Test
@@ -468,24 +508,34 @@ class OutputSafetyTest extends SparkTestBase {
   @Test
   void otherFileSystemsCompareQualifiedUris() {
     Configuration conf = new Configuration(false);
+    conf.set("fs.hdfs.impl", RemoteNames.class.getName());
+    conf.setBoolean("fs.hdfs.impl.disable.cache", true);
     conf.set("fs.remote.impl", RemoteNames.class.getName());
     conf.setBoolean("fs.remote.impl.disable.cache", true);
     PathGuard guard = new PathGuard(conf, "loss-eval");
-    PathGuard.Resolved in = guard.resolve("the input", "remote://nn/logs/day=1");
-    PathGuard.Resolved rows = guard.resolve("output.rows.path", "remote://nn:8020/logs");
-    PathGuard.Resolved report = guard.resolve("output.report", "remote://nn/out/../report.json");
-    PathGuard.Resolved home = guard.resolve("output.report", "remote://nn/user/loss/logs");
-    assertThat(report.shown()).isEqualTo("remote://nn/report.json");
+    // HDFS: one name node, named with and without its port.
+    PathGuard.Resolved in = guard.resolve("the input", "hdfs://nn/logs/day=1");
+    PathGuard.Resolved rows = guard.resolve("output.rows.path", "hdfs://nn:8020/logs");
+    PathGuard.Resolved report = guard.resolve("output.report", "hdfs://nn/out/../report.json");
+    assertThat(report.shown()).isEqualTo("hdfs://nn/report.json");
     assertThat(rows.containsOrIs(in)).isTrue();
     assertThat(report.containsOrIs(in)).isFalse();
-    assertThat(home.key()).isEqualTo("remote://nn:8020/user/loss/logs");
-    assertThat(guard.resolve("the input", "remote://other/logs/day=1").key())
-        .isNotEqualTo(in.key());
+    assertThat(guard.resolve("output.report", "hdfs://nn/user/loss/logs").key())
+        .isEqualTo("hdfs://nn:8020/user/loss/logs");
+    assertThat(guard.resolve("the input", "hdfs://other/logs/day=1").key()).isNotEqualTo(in.key());
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> PathGuard.checkSeparate(List.of(in), null, List.of(report, rows)))
         .hasMessage(
-            "output.rows.path remote://nn:8020/logs contains the input remote://nn/logs/day=1"
+            "output.rows.path hdfs://nn:8020/logs contains the input hdfs://nn/logs/day=1"
                 + INPUT_RULE);
+    // Another connector keeps its authority: two buckets are two file systems.
+    assertThat(guard.resolve("the input", "remote://bucket-a/logs").key())
+        .isEqualTo("remote://bucket-a/logs");
+    assertThat(
+            guard
+                .resolve("output.rows.path", "remote://bucket-b/logs")
+                .containsOrIs(guard.resolve("the input", "remote://bucket-a/logs")))
+        .isFalse();
     // A local path never equals a remote one, whatever its text.
     PathGuard.Resolved local =
         new PathGuard(new Configuration(), "loss-eval").resolve("output.report", "/logs");
