@@ -217,8 +217,8 @@ final class Outputs implements AutoCloseable {
    */
   private static void rename(FileSystem fs, Path from, Path to) throws IOException {
     if (fs.getClass() == LocalFileSystem.class || fs.getClass() == RawLocalFileSystem.class) {
-      java.nio.file.Path src = new java.io.File(fs.makeQualified(from).toUri().getPath()).toPath();
-      java.nio.file.Path dst = new java.io.File(fs.makeQualified(to).toUri().getPath()).toPath();
+      java.nio.file.Path src = new File(fs.makeQualified(from).toUri().getPath()).toPath();
+      java.nio.file.Path dst = new File(fs.makeQualified(to).toUri().getPath()).toPath();
       if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException("rename of " + from + " to " + to + " failed: " + to + " exists");
       }

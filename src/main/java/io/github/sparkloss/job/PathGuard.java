@@ -30,10 +30,11 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * report, or a directory holding only the files a Spark write leaves.
  *
  * <p>Paths are resolved through Hadoop's FileSystem. On a file system backed by the local disk (any
- * scheme) the form is the real path: relative paths, {@code file:} prefixes, {@code ..} and
- * symbolic links of the existing part all resolve as the operating system resolves them. On any
- * other file system (HDFS, object stores) it is the qualified URI with the file system's canonical
- * authority, so {@code hdfs://nn/x} and {@code hdfs://nn:8020/x} compare equal.
+ * scheme) the form is the real path: relative paths and {@code file:} prefixes resolve, {@code ..}
+ * is taken lexically (as Hadoop takes it for every read and write), then symbolic links of the
+ * existing part resolve; existing files are compared by identity (device and inode) too. On HDFS it
+ * is the qualified URI with the name node's canonical service name, so {@code hdfs://nn/x} and
+ * {@code hdfs://nn:8020/x} compare equal; on other file systems, the qualified URI.
  */
 final class PathGuard {
   /** What a Spark file write leaves in its output directory, checksums included. */
@@ -43,7 +44,9 @@ final class PathGuard {
   /** The characters that make a Hadoop path a glob. */
   private static final Pattern GLOB = Pattern.compile("[*?\\[{\\\\]");
 
+  /** The schemes whose canonical service name names one name node, whatever the authority. */
   private final Configuration hadoop;
+
   private final String tool;
 
   /**
@@ -102,17 +105,21 @@ final class PathGuard {
 
   /** Resolves one path the user gave under {@code role} (a config key or "the input"). */
   Resolved resolve(String role, String given) {
-    Path p;
-    try {
-      p = new Path(given);
-    } catch (IllegalArgumentException e) {
-      throw new JobException(role + " '" + given + "' is not a valid path: " + e.getMessage());
-    }
+    Path p = parse(role, given);
     try {
       FileSystem fs = p.getFileSystem(hadoop);
       return resolve(role, given, fs, fs.makeQualified(p));
     } catch (IOException e) {
       throw new JobException("cannot resolve " + role + " " + given + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code given} as a Hadoop path; {@code key} names it in the error. */
+  private static Path parse(String key, String given) {
+    try {
+      return new Path(given);
+    } catch (IllegalArgumentException e) {
+      throw new JobException(key + " '" + given + "' is not a valid path: " + e.getMessage());
     }
   }
 
@@ -200,12 +207,7 @@ final class PathGuard {
    * matches (a glob that matches nothing stands for nothing the job could touch).
    */
   List<Resolved> inputs(String given) {
-    Path p;
-    try {
-      p = new Path(given);
-    } catch (IllegalArgumentException e) {
-      throw new JobException("input.path '" + given + "' is not a valid path: " + e.getMessage());
-    }
+    Path p = parse("input.path", given);
     try {
       FileSystem fs = p.getFileSystem(hadoop);
       if (!GLOB.matcher(given).find()) {
@@ -240,16 +242,7 @@ final class PathGuard {
     }
     for (Resolved out : outputs) {
       for (Resolved in : inputs) {
-        String relation = relation(out, in);
-        if (relation != null) {
-          throw new JobException(
-              out.describe()
-                  + " "
-                  + relation
-                  + " "
-                  + in.describe()
-                  + "; an output must lie outside every input and must not contain one");
-        }
+        refuseOverlap(out, in, "an output must lie outside every input and must not contain one");
       }
       if (config != null && out.containsOrIs(config)) {
         throw new JobException(
@@ -263,19 +256,19 @@ final class PathGuard {
     }
     for (int i = 0; i < outputs.size(); i++) {
       for (int j = i + 1; j < outputs.size(); j++) {
-        Resolved a = outputs.get(i);
-        Resolved b = outputs.get(j);
-        String relation = relation(a, b);
-        if (relation != null) {
-          throw new JobException(
-              a.describe()
-                  + " "
-                  + relation
-                  + " "
-                  + b.describe()
-                  + "; give the outputs separate paths, neither inside the other");
-        }
+        refuseOverlap(
+            outputs.get(i),
+            outputs.get(j),
+            "give the outputs separate paths, neither inside the other");
       }
+    }
+  }
+
+  /** "A is|is inside|contains B; rule" when {@code a} overlaps {@code b}. */
+  private static void refuseOverlap(Resolved a, Resolved b, String rule) {
+    String relation = relation(a, b);
+    if (relation != null) {
+      throw new JobException(a.describe() + " " + relation + " " + b.describe() + "; " + rule);
     }
   }
 
@@ -298,7 +291,7 @@ final class PathGuard {
    * path does not exist.
    */
   void checkReplaceableReport(String key, String given) throws IOException {
-    FileStatus st = existing(given);
+    FileStatus st = existing(key, given);
     if (st == null) {
       return;
     }
@@ -319,8 +312,8 @@ final class PathGuard {
   }
 
   /** The status of {@code given}, or null when nothing is there. */
-  private FileStatus existing(String given) throws IOException {
-    Path p = new Path(given);
+  private FileStatus existing(String key, String given) throws IOException {
+    Path p = parse(key, given);
     FileSystem fs = p.getFileSystem(hadoop);
     return fs.exists(p) ? fs.getFileStatus(p) : null;
   }
@@ -379,7 +372,7 @@ final class PathGuard {
    * Does nothing when the path does not exist; an empty directory is replaceable.
    */
   void checkReplaceableRows(String key, String given) throws IOException {
-    FileStatus st = existing(given);
+    FileStatus st = existing(key, given);
     if (st == null) {
       return;
     }

@@ -78,7 +78,7 @@ public final class SyntheticLogs implements Callable<Integer> {
         try {
           new PathGuard(spark.sparkContext().hadoopConfiguration(), "gen-data")
               .checkReplaceableRows("--out", out);
-        } catch (JobException | java.io.IOException | IllegalArgumentException e) {
+        } catch (JobException | java.io.IOException e) {
           System.err.println("gen-data: " + e.getMessage());
           return LossEvalJob.EXIT_PROBLEM;
         }

@@ -181,19 +181,7 @@ class LocalClusterIT extends SparkTestBase {
                     + " }"));
     Map<String, String> before = JobHarness.snapshot(dir);
 
-    List<String> cmd =
-        List.of(
-            "bash",
-            ROOT.resolve("scripts/submit").toString(),
-            "--master",
-            masterUrl,
-            "--config",
-            config.toString(),
-            "--overwrite",
-            "--",
-            "--conf",
-            "spark.ui.enabled=false");
-    Run run = finish(start(cmd), JOB_TIMEOUT);
+    Run run = finish(submitProcess(config, List.of("--overwrite")), JOB_TIMEOUT);
 
     assertThat(run.exit()).as("exit code; stderr:\n" + run.err()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
@@ -439,6 +427,12 @@ class LocalClusterIT extends SparkTestBase {
   }
 
   private static Process submitProcess(Path config, String... conf) throws IOException {
+    return submitProcess(config, List.of(), conf);
+  }
+
+  /** {@code scripts/submit} of {@code config} with more job arguments and Spark confs. */
+  private static Process submitProcess(Path config, List<String> jobArgs, String... conf)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -447,10 +441,9 @@ class LocalClusterIT extends SparkTestBase {
                 "--master",
                 masterUrl,
                 "--config",
-                config.toString(),
-                "--",
-                "--conf",
-                "spark.ui.enabled=false"));
+                config.toString()));
+    cmd.addAll(jobArgs);
+    cmd.addAll(List.of("--", "--conf", "spark.ui.enabled=false"));
     for (String c : conf) {
       cmd.addAll(List.of("--conf", c));
     }
