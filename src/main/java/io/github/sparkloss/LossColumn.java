@@ -1,5 +1,11 @@
 package io.github.sparkloss;
 
+import io.github.sparkloss.loss.BCEWithLogitsLoss;
+import io.github.sparkloss.loss.CrossEntropyLoss;
+import io.github.sparkloss.loss.KLDivLoss;
+import io.github.sparkloss.loss.Loss;
+import io.github.sparkloss.loss.LossOption;
+import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
@@ -9,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
 import org.apache.spark.sql.functions;
 
@@ -20,28 +25,39 @@ import org.apache.spark.sql.functions;
  * <pre>{@code
  * Column ce = SparkLoss.crossEntropy(col("logits"), col("label"))
  *     .weight(1.0, 2.0, 0.5).ignoreIndex(0).sampleWeight(col("w")).value();
+ * Column huber = SparkLoss.loss("huber_loss", col("prediction"), col("label"))
+ *     .option("delta", 0.5).value();
  * }</pre>
  *
- * <p>The columns resolve through the session's function registry; the first use registers the
- * sparkloss functions in the active session if they are not there yet.
+ * <p>The columns resolve through the session's function registry: register the functions first
+ * ({@link SparkLoss#register} or the {@link SparkLossExtensions} extension).
  */
 public final class LossColumn {
   private final LossOptions options;
-  private final Column input;
-  private final Column target;
+  private final List<Column> arguments;
   private final Column sampleWeight;
 
-  LossColumn(LossOptions options, Column input, Column target, Column sampleWeight) {
+  LossColumn(LossOptions options, List<Column> arguments, Column sampleWeight) {
+    int expected = options.loss().arguments().size();
+    if (arguments.size() != expected) {
+      throw new LossException(
+          options.loss()
+              + ": takes "
+              + expected
+              + " columns ("
+              + String.join(", ", options.loss().arguments().stream().map(a -> a.name()).toList())
+              + ") but got "
+              + arguments.size());
+    }
     this.options = options;
-    this.input = input;
-    this.target = target;
+    this.arguments = List.copyOf(arguments);
     this.sampleWeight = sampleWeight;
   }
 
   private LossColumn with(Consumer<LossOptions.Builder> change) {
     LossOptions.Builder b = options.toBuilder();
     change.accept(b);
-    return new LossColumn(b.build(), input, target, sampleWeight);
+    return new LossColumn(b.build(), arguments, sampleWeight);
   }
 
   /** The options as bound so far. */
@@ -49,29 +65,39 @@ public final class LossColumn {
     return options;
   }
 
+  /** Sets an option by its PyTorch name, e.g. {@code option("delta", 0.5)}. */
+  public LossColumn option(String key, Object value) {
+    return with(b -> b.set(key, value));
+  }
+
+  /** Sets a typed option of the loss. */
+  public <T> LossColumn option(LossOption<T> option, T value) {
+    return with(b -> b.set(option, value));
+  }
+
   /** Per-class weights, one per class. */
   public LossColumn weight(double... weight) {
-    return with(b -> b.weight(weight));
+    return option(Loss.WEIGHT, weight);
   }
 
   /** Target value whose rows are ignored (cross_entropy, nll_loss); default -100. */
   public LossColumn ignoreIndex(long ignoreIndex) {
-    return with(b -> b.ignoreIndex(ignoreIndex));
+    return option(CrossEntropyLoss.IGNORE_INDEX, ignoreIndex);
   }
 
   /** Label smoothing in [0, 1] (cross_entropy). */
   public LossColumn labelSmoothing(double labelSmoothing) {
-    return with(b -> b.labelSmoothing(labelSmoothing));
+    return option(CrossEntropyLoss.LABEL_SMOOTHING, labelSmoothing);
   }
 
   /** Weight of positive examples per class (binary_cross_entropy_with_logits). */
   public LossColumn posWeight(double... posWeight) {
-    return with(b -> b.posWeight(posWeight));
+    return option(BCEWithLogitsLoss.POS_WEIGHT, posWeight);
   }
 
   /** Whether the target holds log-probabilities (kl_div). */
   public LossColumn logTarget(boolean logTarget) {
-    return with(b -> b.logTarget(logTarget));
+    return option(KLDivLoss.LOG_TARGET, logTarget);
   }
 
   /** none, sum, mean (the default) or batchmean (kl_div). */
@@ -86,7 +112,7 @@ public final class LossColumn {
 
   /** A numeric column: a row of weight s counts as s copies of itself. */
   public LossColumn sampleWeight(Column weight) {
-    return new LossColumn(options, input, target, weight);
+    return new LossColumn(options, arguments, weight);
   }
 
   /** The reduced loss (or, with reduction none, the per-row loss). */
@@ -110,17 +136,7 @@ public final class LossColumn {
   }
 
   private Column call(Output output, boolean perClass) {
-    SparkSession.getActiveSession()
-        .foreach(
-            spark -> {
-              if (!SparkLoss.isRegistered(spark)) {
-                SparkLoss.register(spark);
-              }
-              return null;
-            });
-    List<Column> args = new ArrayList<>();
-    args.add(input);
-    args.add(target);
+    List<Column> args = new ArrayList<>(arguments);
     if (sampleWeight != null) {
       args.add(named("sample_weight", sampleWeight));
     }

@@ -1,6 +1,6 @@
 package io.github.sparkloss;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.shim.ScalaShim;
 import io.github.sparkloss.spark.FuseLossAggregates;
@@ -16,13 +16,17 @@ import org.apache.spark.sql.catalyst.rules.Rule;
 
 /**
  * Entry point of the Java/Scala API: registration in an existing session, and typed {@link Column}
- * builders for the five losses.
+ * builders for every loss.
  *
  * <pre>{@code
  * SparkLoss.register(spark);
  * df.groupBy("model").agg(
- *     SparkLoss.crossEntropy(col("logits"), col("label")).labelSmoothing(0.1).value());
+ *     SparkLoss.crossEntropy(col("logits"), col("label")).labelSmoothing(0.1).value(),
+ *     SparkLoss.loss("huber_loss", col("prediction"), col("label")).option("delta", 0.5).value());
  * }</pre>
+ *
+ * <p>Building a column registers nothing: the functions come from the {@link SparkLossExtensions}
+ * extension or from {@link #register}, before the column is used in a query.
  */
 public final class SparkLoss {
   private SparkLoss() {}
@@ -46,41 +50,55 @@ public final class SparkLoss {
     }
   }
 
-  /** Whether the sparkloss functions are registered in {@code spark}'s session. */
+  /** Whether every sparkloss function is registered in {@code spark}'s session. */
   public static boolean isRegistered(SparkSession spark) {
-    return spark.catalog().functionExists(Loss.KL_DIV.sqlName() + "_stats");
+    for (LossFunctions.Spec f : LossFunctions.all()) {
+      if (!spark.catalog().functionExists(f.name())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
    * A loss with options already built, e.g. from a configuration file: {@code
-   * SparkLoss.column(LossOptions.builder(Loss.KL_DIV).logTarget(true).build(), x, t)}.
+   * SparkLoss.column(LossOptions.builder(Loss.fromSqlName("kl_div")).set("log_target",
+   * true).build(), x, t)}. The columns are the loss's positional arguments, in PyTorch's order.
    */
-  public static LossColumn column(LossOptions options, Column input, Column target) {
-    return new LossColumn(options, input, target, null);
+  public static LossColumn column(LossOptions options, Column... arguments) {
+    return new LossColumn(options, List.of(arguments), null);
+  }
+
+  /**
+   * The loss called {@code name} over its positional arguments, in PyTorch's order: {@code
+   * loss("triplet_margin_loss", col("a"), col("p"), col("n"))}.
+   */
+  public static LossColumn loss(String name, Column... arguments) {
+    return column(LossOptions.defaults(Loss.fromSqlName(name)), arguments);
   }
 
   /** {@code cross_entropy(input, target)}: logits and class indices or probabilities. */
   public static LossColumn crossEntropy(Column input, Column target) {
-    return column(LossOptions.defaults(Loss.CROSS_ENTROPY), input, target);
+    return loss("cross_entropy", input, target);
   }
 
   /** {@code nll_loss(input, target)}: log-probabilities and class indices. */
   public static LossColumn nllLoss(Column input, Column target) {
-    return column(LossOptions.defaults(Loss.NLL_LOSS), input, target);
+    return loss("nll_loss", input, target);
   }
 
   /** {@code binary_cross_entropy(input, target)}: probabilities and targets in [0, 1]. */
   public static LossColumn binaryCrossEntropy(Column input, Column target) {
-    return column(LossOptions.defaults(Loss.BINARY_CROSS_ENTROPY), input, target);
+    return loss("binary_cross_entropy", input, target);
   }
 
   /** {@code binary_cross_entropy_with_logits(input, target)}: logits and targets in [0, 1]. */
   public static LossColumn binaryCrossEntropyWithLogits(Column input, Column target) {
-    return column(LossOptions.defaults(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS), input, target);
+    return loss("binary_cross_entropy_with_logits", input, target);
   }
 
   /** {@code kl_div(input, target)}: log-probabilities and (log-)probabilities. */
   public static LossColumn klDiv(Column input, Column target) {
-    return column(LossOptions.defaults(Loss.KL_DIV), input, target);
+    return loss("kl_div", input, target);
   }
 }

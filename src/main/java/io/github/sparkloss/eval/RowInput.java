@@ -17,6 +17,12 @@ public final class RowInput {
   /** The number of target entries. */
   public int tn;
 
+  /** The third argument's values (var, a target after two inputs, or the negative). */
+  public double[] u = new double[16];
+
+  /** The number of third-argument entries. */
+  public int un;
+
   /** A class-index target read from an integer column. */
   public long index;
 
@@ -36,6 +42,30 @@ public final class RowInput {
     }
     n = size;
     return x;
+  }
+
+  /** Makes {@link #u} hold at least {@code size} entries and sets {@link #un}. */
+  public double[] third(int size) {
+    if (u.length < size) {
+      u = new double[Math.max(size, u.length * 2)];
+    }
+    un = size;
+    return u;
+  }
+
+  /** The number of entries of argument {@code i}: {@link #n}, {@link #tn} or {@link #un}. */
+  public int length(int i) {
+    return i == 0 ? n : i == 1 ? tn : un;
+  }
+
+  /** The values of argument {@code i}: {@link #x}, {@link #t} or {@link #u}. */
+  public double[] values(int i) {
+    return i == 0 ? x : i == 1 ? t : u;
+  }
+
+  /** Makes argument {@code i}'s array hold at least {@code size} entries and sets its length. */
+  public double[] slot(int i, int size) {
+    return i == 0 ? input(size) : i == 1 ? target(size) : third(size);
   }
 
   /** Makes {@link #t} hold at least {@code size} entries and sets {@link #tn}. */

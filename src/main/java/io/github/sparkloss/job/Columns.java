@@ -57,8 +57,10 @@ final class Columns {
     for (int i = 0; i < cfg.metrics().size(); i++) {
       JobConfig.Metric m = cfg.metrics().get(i);
       String where = "metrics[" + i + "] (" + m.name() + ")";
-      named.add(new String[] {m.input(), where + ".input"});
-      named.add(new String[] {m.target(), where + ".target"});
+      for (int a = 0; a < m.arguments().size(); a++) {
+        named.add(
+            new String[] {m.arguments().get(a), where + "." + m.loss().arguments().get(a).name()});
+      }
       if (m.sampleWeight() != null) {
         named.add(new String[] {m.sampleWeight(), where + ".sample_weight"});
       }

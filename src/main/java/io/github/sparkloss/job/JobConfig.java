@@ -9,7 +9,8 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Arg;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
@@ -42,32 +43,42 @@ public final class JobConfig {
   static final Set<String> INPUT_KEYS = Set.of("path", "format", "options");
   static final Set<String> OUTPUT_KEYS = Set.of("report", "rows");
   static final Set<String> ROWS_KEYS = Set.of("path", "format", "keep");
-  static final Set<String> METRIC_KEYS =
-      Set.of(
-          "name",
-          "loss",
-          "input",
-          "target",
-          "weight",
-          "ignore_index",
-          "label_smoothing",
-          "pos_weight",
-          "log_target",
-          "reduction",
-          "sample_weight",
-          "per_class");
+
+  /** A metric's own keys; its columns and options are the keys its loss's descriptor lists. */
+  static final Set<String> METRIC_OWN_KEYS = Set.of("name", "loss", "sample_weight", "per_class");
+
+  static final Set<String> METRIC_KEYS = metricKeys();
   static final Set<String> INPUT_FORMATS = Set.of("parquet", "json", "csv", "orc");
 
-  /** One metric: a named loss over input and target columns with its options. */
+  /** Every key a metric may have, whatever its loss (a key of another loss is then named). */
+  private static Set<String> metricKeys() {
+    Set<String> keys = new HashSet<>(METRIC_OWN_KEYS);
+    for (Loss loss : Loss.all()) {
+      loss.arguments().forEach(a -> keys.add(a.name()));
+      loss.options().forEach(o -> keys.add(o.key()));
+    }
+    keys.remove(Loss.ON_BAD_ROW.key());
+    return Set.copyOf(keys);
+  }
+
+  /**
+   * One metric: a named loss over its argument columns (in PyTorch's order) with its options.
+   *
+   * @param arguments the column of each of the loss's positional arguments
+   */
   public record Metric(
       String name,
       LossOptions options,
-      String input,
-      String target,
+      List<String> arguments,
       String sampleWeight,
       boolean perClass) {
     public Loss loss() {
       return options.loss();
+    }
+
+    /** The column of the first argument. */
+    public String input() {
+      return arguments.get(0);
     }
 
     public boolean perRow() {
@@ -91,21 +102,43 @@ public final class JobConfig {
   private JobConfig(String source, Config c) {
     this.source = source;
     checkKeys(c.root(), TOP_KEYS, "");
-    require(c, "input");
-    ConfigObject in = object(c, "input", "input");
-    checkKeys(in, INPUT_KEYS, "input.");
-    Config input = in.toConfig();
+    Config input = section(c, "input", INPUT_KEYS);
     this.inputPaths = paths(input, "path", "input.path");
-    String format = string(input, "format", "input.format", "parquet").toLowerCase(Locale.ROOT);
+    this.inputFormat = format(input, "input.format");
+    this.inputOptions = inputOptions(input);
+    this.groupBy = c.hasPath("group_by") ? stringList(c, "group_by", "group_by") : List.of();
+    this.onBadRow = onBadRow(c);
+    this.metrics = metrics(c);
+    Config output = section(c, "output", OUTPUT_KEYS);
+    this.reportPath = string(output, "report", "output.report", null);
+    this.rows = output.hasPath("rows") ? rowsOutput(output) : null;
+    checkPerRowOutput();
+  }
+
+  /** The required object {@code key}, its keys checked against {@code allowed}. */
+  private Config section(Config c, String key, Set<String> allowed) {
+    require(c, key);
+    ConfigObject o = object(c, key, key);
+    checkKeys(o, allowed, key + ".");
+    return o.toConfig();
+  }
+
+  /** A data format at {@code where}: parquet (the default), json, csv or orc. */
+  private String format(Config c, String where) {
+    String format = string(c, "format", where, "parquet").toLowerCase(Locale.ROOT);
     if (!INPUT_FORMATS.contains(format)) {
       throw error(
-          "input.format '"
+          where
+              + " '"
               + format
               + "' is not supported; expected one of parquet, json,"
               + " csv, orc");
     }
-    this.inputFormat = format;
-    this.inputOptions = new LinkedHashMap<>();
+    return format;
+  }
+
+  private Map<String, String> inputOptions(Config input) {
+    Map<String, String> options = new LinkedHashMap<>();
     if (input.hasPath("options")) {
       for (Map.Entry<String, ConfigValue> e :
           object(input, "options", "input.options").entrySet()) {
@@ -113,17 +146,21 @@ public final class JobConfig {
         if (v instanceof Map || v instanceof List) {
           throw error("input.options." + e.getKey() + " must be a string, number or boolean");
         }
-        inputOptions.put(e.getKey(), String.valueOf(v));
+        options.put(e.getKey(), String.valueOf(v));
       }
     }
-    this.groupBy = c.hasPath("group_by") ? stringList(c, "group_by", "group_by") : List.of();
-    String policy = c.hasPath("on_bad_row") ? string(c, "on_bad_row", "on_bad_row", null) : "fail";
-    this.onBadRow =
-        parse(
-            () -> OnBadRow.parse(Loss.CROSS_ENTROPY, policy),
-            "on_bad_row",
-            "on_bad_row '" + policy + "' is not supported; expected one of fail, skip");
+    return options;
+  }
 
+  private OnBadRow onBadRow(Config c) {
+    String policy = c.hasPath("on_bad_row") ? string(c, "on_bad_row", "on_bad_row", null) : "fail";
+    return parse(
+        () -> OnBadRow.parse(Loss.fromSqlName("cross_entropy"), policy),
+        "on_bad_row",
+        "on_bad_row '" + policy + "' is not supported; expected one of fail, skip");
+  }
+
+  private List<Metric> metrics(Config c) {
     require(c, "metrics");
     List<? extends ConfigObject> list;
     try {
@@ -134,7 +171,7 @@ public final class JobConfig {
     if (list.isEmpty()) {
       throw error("metrics is empty; give at least one {name, loss, input, target}");
     }
-    this.metrics = new ArrayList<>();
+    List<Metric> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       Metric m = metric(list.get(i), "metrics[" + i + "]");
@@ -142,35 +179,23 @@ public final class JobConfig {
         throw error(
             "metrics[" + i + "].name '" + m.name() + "' is used twice; names must be" + " unique");
       }
-      metrics.add(m);
+      out.add(m);
     }
+    return out;
+  }
 
-    require(c, "output");
-    ConfigObject out = object(c, "output", "output");
-    checkKeys(out, OUTPUT_KEYS, "output.");
-    Config output = out.toConfig();
-    this.reportPath = string(output, "report", "output.report", null);
-    if (output.hasPath("rows")) {
-      ConfigObject r = object(output, "rows", "output.rows");
-      checkKeys(r, ROWS_KEYS, "output.rows.");
-      Config rc = r.toConfig();
-      String rowsFormat =
-          string(rc, "format", "output.rows.format", "parquet").toLowerCase(Locale.ROOT);
-      if (!INPUT_FORMATS.contains(rowsFormat)) {
-        throw error(
-            "output.rows.format '"
-                + rowsFormat
-                + "' is not supported; expected one of"
-                + " parquet, json, csv, orc");
-      }
-      this.rows =
-          new RowsOutput(
-              string(rc, "path", "output.rows.path", null),
-              rowsFormat,
-              rc.hasPath("keep") ? stringList(rc, "keep", "output.rows.keep") : List.of());
-    } else {
-      this.rows = null;
-    }
+  private RowsOutput rowsOutput(Config output) {
+    ConfigObject r = object(output, "rows", "output.rows");
+    checkKeys(r, ROWS_KEYS, "output.rows.");
+    Config rc = r.toConfig();
+    return new RowsOutput(
+        string(rc, "path", "output.rows.path", null),
+        format(rc, "output.rows.format"),
+        rc.hasPath("keep") ? stringList(rc, "keep", "output.rows.keep") : List.of());
+  }
+
+  /** Per-row losses need output.rows, output.rows needs them, and their names stay apart. */
+  private void checkPerRowOutput() {
     if (rows != null) {
       for (Metric m : metrics) {
         if (m.perRow() && rows.keep().stream().anyMatch(k -> k.equalsIgnoreCase(m.name()))) {
@@ -233,33 +258,64 @@ public final class JobConfig {
   }
 
   private Metric metric(ConfigObject obj, String where) {
-    checkKeys(obj, METRIC_KEYS, where + ".");
+    checkKeys(obj, METRIC_KEYS, where + ".", metricKeysOf(obj));
     Config m = obj.toConfig();
     String name = string(m, "name", where + ".name", null);
     String lossName = string(m, "loss", where + ".loss", null);
     Loss loss = parse(() -> Loss.fromSqlName(lossName), where + ".loss", null);
-    String input = string(m, "input", where + ".input", null);
-    String target = string(m, "target", where + ".target", null);
+    List<String> arguments = metricColumns(m, loss, where);
     String sampleWeight =
         m.hasPath("sample_weight")
             ? string(m, "sample_weight", where + ".sample_weight", null)
             : null;
     boolean perClass = m.hasPath("per_class") && bool(m, "per_class", where + ".per_class");
+    LossOptions options = metricOptions(m, loss, where);
+    if (perClass && options.reduction() == Reduction.NONE) {
+      throw error(where + ".per_class does not apply to reduction 'none'");
+    }
+    return new Metric(name, options, arguments, sampleWeight, perClass);
+  }
+
+  /** The column of each of the loss's arguments; another loss's argument key is an error. */
+  private List<String> metricColumns(Config m, Loss loss, String where) {
+    List<String> columns = new ArrayList<>();
+    Set<String> own = new HashSet<>();
+    for (Arg a : loss.arguments()) {
+      columns.add(string(m, a.name(), where + "." + a.name(), null));
+      own.add(a.name());
+    }
+    for (Loss other : Loss.all()) {
+      for (Arg a : other.arguments()) {
+        if (!own.contains(a.name()) && m.hasPath(a.name())) {
+          throw error(
+              where
+                  + "."
+                  + a.name()
+                  + " does not apply: "
+                  + loss
+                  + " takes the columns "
+                  + String.join(", ", loss.arguments().stream().map(Arg::name).toList()));
+        }
+      }
+    }
+    return columns;
+  }
+
+  /** The loss's options as the metric gives them, with the job's on_bad_row. */
+  private LossOptions metricOptions(Config m, Loss loss, String where) {
     LossOptions.Builder b = LossOptions.builder(loss);
-    for (String key :
-        List.of(
-            "weight", "ignore_index", "label_smoothing", "pos_weight", "log_target", "reduction")) {
-      if (m.hasPath(key)) {
+    Set<String> columnKeys = new HashSet<>(METRIC_OWN_KEYS);
+    for (Loss l : Loss.all()) {
+      l.arguments().forEach(a -> columnKeys.add(a.name()));
+    }
+    for (String key : new java.util.TreeSet<>(m.root().keySet())) {
+      if (!columnKeys.contains(key)) {
         Object v = m.getValue(key).unwrapped();
         parse(() -> b.set(key, v), where + "." + key, null);
       }
     }
     parse(() -> b.onBadRow(onBadRow), where, null);
-    LossOptions options = parse(b::build, where, null);
-    if (perClass && options.reduction() == Reduction.NONE) {
-      throw error(where + ".per_class does not apply to reduction 'none'");
-    }
-    return new Metric(name, options, input, target, sampleWeight, perClass);
+    return parse(b::build, where, null);
   }
 
   private interface Step<T> {
@@ -275,6 +331,11 @@ public final class JobConfig {
   }
 
   private void checkKeys(ConfigObject obj, Set<String> allowed, String prefix) {
+    checkKeys(obj, allowed, prefix, allowed);
+  }
+
+  /** Refuses a key outside {@code allowed}, suggesting and listing the keys of {@code listed}. */
+  private void checkKeys(ConfigObject obj, Set<String> allowed, String prefix, Set<String> listed) {
     for (String key : obj.keySet()) {
       if (!allowed.contains(key)) {
         throw error(
@@ -282,11 +343,29 @@ public final class JobConfig {
                 + prefix
                 + key
                 + "'"
-                + Suggest.didYouMean(key, allowed)
+                + Suggest.didYouMean(key, listed)
                 + "; expected one of "
-                + String.join(", ", new java.util.TreeSet<>(allowed)));
+                + String.join(", ", new java.util.TreeSet<>(listed)));
       }
     }
+  }
+
+  /**
+   * The keys a metric of the loss named in {@code obj} takes, or every metric key when the loss is
+   * missing or unknown (the loss is reported then).
+   */
+  private static Set<String> metricKeysOf(ConfigObject obj) {
+    Object name = obj.containsKey("loss") ? obj.get("loss").unwrapped() : null;
+    Loss loss =
+        name instanceof String ? io.github.sparkloss.loss.Losses.byName((String) name) : null;
+    if (loss == null) {
+      return METRIC_KEYS;
+    }
+    Set<String> keys = new HashSet<>(METRIC_OWN_KEYS);
+    loss.arguments().forEach(a -> keys.add(a.name()));
+    loss.options().forEach(o -> keys.add(o.key()));
+    keys.remove(Loss.ON_BAD_ROW.key());
+    return keys;
   }
 
   private void require(Config c, String path) {

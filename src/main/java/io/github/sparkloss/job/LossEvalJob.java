@@ -240,9 +240,7 @@ public final class LossEvalJob implements Callable<Integer> {
       if (loss != null) {
         // The job calls the _stats form of each loss; its users know it by the loss's name.
         String message =
-            loss.getMessage()
-                .replaceFirst(
-                    "^" + m.loss().sqlName() + "_(stats|per_class): ", m.loss().sqlName() + ": ");
+            loss.function() == null ? loss.getMessage() : m.loss().sqlName() + ": " + loss.detail();
         throw new JobException("metric '" + m.name() + "': " + message, e);
       }
       throw LossEvalJob.<RuntimeException>sneaky(e);
@@ -250,7 +248,9 @@ public final class LossEvalJob implements Callable<Integer> {
   }
 
   private static LossColumn column(JobConfig.Metric m) {
-    LossColumn lc = SparkLoss.column(m.options(), Columns.col(m.input()), Columns.col(m.target()));
+    LossColumn lc =
+        SparkLoss.column(
+            m.options(), m.arguments().stream().map(Columns::col).toArray(Column[]::new));
     return m.sampleWeight() == null ? lc : lc.sampleWeight(Columns.col(m.sampleWeight()));
   }
 

@@ -36,7 +36,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * is the qualified URI with the name node's canonical service name, so {@code hdfs://nn/x} and
  * {@code hdfs://nn:8020/x} compare equal; on other file systems, the qualified URI.
  */
-final class PathGuard {
+public final class PathGuard {
   /** What a Spark file write leaves in its output directory, checksums included. */
   private static final Pattern SPARK_WRITE_FILE =
       Pattern.compile("\\.?(part-.*|_SUCCESS|_committed_.*|_started_.*)(\\.crc)?");
@@ -52,7 +52,7 @@ final class PathGuard {
   /**
    * @param tool the command whose outputs are guarded, as messages name it
    */
-  PathGuard(Configuration hadoop, String tool) {
+  public PathGuard(Configuration hadoop, String tool) {
     this.hadoop = hadoop;
     this.tool = tool;
   }
@@ -371,7 +371,7 @@ final class PathGuard {
    * Refuses to replace an existing rows output that holds anything a Spark write does not leave.
    * Does nothing when the path does not exist; an empty directory is replaceable.
    */
-  void checkReplaceableRows(String key, String given) throws IOException {
+  public void checkReplaceableRows(String key, String given) throws IOException {
     FileStatus st = existing(key, given);
     if (st == null) {
       return;

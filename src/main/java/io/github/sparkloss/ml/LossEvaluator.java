@@ -1,14 +1,25 @@
 package io.github.sparkloss.ml;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkloss.LossColumn;
 import io.github.sparkloss.SparkLoss;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.BCEWithLogitsLoss;
+import io.github.sparkloss.loss.CrossEntropyLoss;
+import io.github.sparkloss.loss.KLDivLoss;
+import io.github.sparkloss.loss.Loss;
+import io.github.sparkloss.loss.Losses;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
+import java.io.IOException;
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.BooleanParam;
@@ -85,14 +96,16 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
   public static final String PROBABILITY = "probability";
   public static final String LOG_PROBABILITY = "log_probability";
 
-  private static final String[] LOSSES = {
-    "cross_entropy",
-    "nll_loss",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "kl_div"
-  };
-  private static final String[] INPUT_KINDS = {LOGITS, PROBABILITY, LOG_PROBABILITY};
+  /** A value per row or element, such as a regression model's {@code prediction}. */
+  public static final String VALUE = "value";
+
+  private static final String[] LOSSES = Losses.names().toArray(new String[0]);
+  private static final String[] INPUT_KINDS =
+      Arrays.stream(Loss.InputKind.values()).map(Loss.InputKind::key).toArray(String[]::new);
+
+  /** The typed params' option keys; other options go through {@link #setOption}. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final String[] REDUCTIONS = {"mean", "sum", "batchmean"};
   private static final String[] ON_BAD_ROW = {"fail", "skip"};
 
@@ -109,6 +122,7 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
   private final BooleanParam logTarget;
   private final Param<String> reduction;
   private final Param<String> onBadRow;
+  private final Param<String> options;
 
   public LossEvaluator() {
     this(Identifiable.randomUID("lossEval"));
@@ -120,19 +134,21 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
         new Param<>(
             this,
             "loss",
-            "the PyTorch loss: cross_entropy, nll_loss, binary_cross_entropy,"
-                + " binary_cross_entropy_with_logits or kl_div",
+            "the PyTorch loss, one of " + String.join(", ", LOSSES),
             ParamValidators.inArray(LOSSES));
     inputKind =
         new Param<>(
             this,
             "inputKind",
-            "what predictionCol holds: logits, probability or log_probability. cross_entropy takes"
+            "what predictionCol holds: logits, probability, log_probability or value (a"
+                + " regression prediction). cross_entropy takes"
                 + " logits as they are and a probability or log_probability row as a distribution,"
                 + " evaluated as nll_loss(ln p) (cross_entropy(ln p) with label smoothing or"
                 + " probability targets); nll_loss and kl_div take log_probability, or probability"
                 + " through ln; binary_cross_entropy takes probability;"
-                + " binary_cross_entropy_with_logits takes logits",
+                + " binary_cross_entropy_with_logits and the margin losses take logits (scores);"
+                + " the regression losses take value. Unset: value for the losses that take it,"
+                + " else probability",
             ParamValidators.inArray(INPUT_KINDS));
     predictionCol =
         new Param<>(
@@ -191,6 +207,12 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
             "onBadRow",
             "fail stops with an error naming the row's problem; skip leaves bad rows out",
             ParamValidators.inArray(ON_BAD_ROW));
+    options =
+        new Param<>(
+            this,
+            "options",
+            "the loss's other options by their PyTorch names, as a JSON object, e.g."
+                + " {\"delta\": 0.5}; set with setOption");
     setDefault(loss, "cross_entropy");
     setDefault(inputKind, PROBABILITY);
     setDefault(predictionCol, "probability");
@@ -257,18 +279,48 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     return onBadRow;
   }
 
+  public Param<String> options() {
+    return options;
+  }
+
   // ---- Getters ------------------------------------------------------------------------------
 
   public String getLoss() {
     return getOrDefault(loss);
   }
 
+  /**
+   * What predictionCol holds: as set, or else {@code value} for the losses that take a value per
+   * row or element (the regression losses), {@code probability} for the others.
+   */
   public String getInputKind() {
-    return getOrDefault(inputKind);
+    if (isSet(inputKind)) {
+      return getOrDefault(inputKind);
+    }
+    List<Loss.InputKind> kinds = currentLoss().inputKinds();
+    return kinds.contains(Loss.InputKind.VALUE) ? VALUE : getOrDefault(inputKind);
   }
 
+  /** As set, or else {@code prediction} for input kind value and {@code probability} otherwise. */
   public String getPredictionCol() {
-    return getOrDefault(predictionCol);
+    if (isSet(predictionCol)) {
+      return getOrDefault(predictionCol);
+    }
+    return getInputKind().equals(VALUE) ? "prediction" : getOrDefault(predictionCol);
+  }
+
+  /** The options set with {@link #setOption}, by key, in the order set. */
+  public Map<String, Object> getOptions() {
+    if (!isDefined(options)) {
+      return new LinkedHashMap<>();
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = JSON.readValue(getOrDefault(options), LinkedHashMap.class);
+      return m;
+    } catch (IOException e) {
+      throw new LossException(PREFIX + "options is not a JSON object: " + getOrDefault(options));
+    }
   }
 
   public String getLabelCol() {
@@ -312,7 +364,7 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
 
   // ---- Setters: each value is checked here, with the messages of the SQL functions ------------
 
-  /** One of the five SQL loss names, e.g. {@code cross_entropy}. */
+  /** A SQL loss name, e.g. {@code cross_entropy} or {@code huber_loss}. */
   public LossEvaluator setLoss(String value) {
     return put(loss, Loss.fromSqlName(requireValue("loss", value)).sqlName());
   }
@@ -321,7 +373,7 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     return put(loss, requireValue("loss", value).sqlName());
   }
 
-  /** {@code logits}, {@code probability} or {@code log_probability}. */
+  /** {@code logits}, {@code probability}, {@code log_probability} or {@code value}. */
   public LossEvaluator setInputKind(String value) {
     String key = requireValue("inputKind", value).toLowerCase(Locale.ROOT);
     for (String k : INPUT_KINDS) {
@@ -333,7 +385,8 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
         PREFIX
             + "inputKind '"
             + value
-            + "' is not supported; expected one of logits, probability, log_probability");
+            + "' is not supported; expected one of "
+            + String.join(", ", INPUT_KINDS));
   }
 
   public LossEvaluator setPredictionCol(String value) {
@@ -370,7 +423,9 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
 
   /** Label smoothing in [0, 1] (cross_entropy). */
   public LossEvaluator setLabelSmoothing(double value) {
-    LossOptions.builder(Loss.CROSS_ENTROPY).labelSmoothing(value).build();
+    LossOptions.builder(Loss.fromSqlName("cross_entropy"))
+        .set(CrossEntropyLoss.LABEL_SMOOTHING, value)
+        .build();
     return put(labelSmoothing, value);
   }
 
@@ -380,7 +435,9 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
       clear(posWeight);
       return this;
     }
-    LossOptions.builder(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS).posWeight(value).build();
+    LossOptions.builder(Loss.fromSqlName("binary_cross_entropy_with_logits"))
+        .set(BCEWithLogitsLoss.POS_WEIGHT, value)
+        .build();
     return put(posWeight, value.clone());
   }
 
@@ -426,6 +483,37 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     return put(onBadRow, requireValue("onBadRow", value).sqlName());
   }
 
+  /**
+   * Sets any option of the loss by its PyTorch name, e.g. {@code setOption("delta", 0.5)}: a
+   * number, a boolean, a string or an array of numbers, checked against the loss when the evaluator
+   * is used. A null value removes the option.
+   */
+  public LossEvaluator setOption(String key, Object value) {
+    Map<String, Object> m = getOptions();
+    String k = requireValue("option key", key).toLowerCase(Locale.ROOT);
+    if (value == null) {
+      m.remove(k);
+    } else {
+      if (Losses.all().stream().noneMatch(l -> l.option(k) != null)) {
+        throw new LossException(
+            PREFIX
+                + "unknown option '"
+                + key
+                + "'; "
+                + currentLoss()
+                + " takes "
+                + LossOptions.allowedList(currentLoss()));
+      }
+      m.put(
+          k, value instanceof double[] ? Arrays.stream((double[]) value).boxed().toList() : value);
+    }
+    try {
+      return put(options, JSON.writeValueAsString(m));
+    } catch (IOException e) {
+      throw new LossException(PREFIX + "option " + key + " cannot be stored: " + e.getMessage());
+    }
+  }
+
   private <T> LossEvaluator put(Param<T> param, T value) {
     set(param, value);
     return this;
@@ -460,57 +548,55 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     Loss l = currentLoss();
     LossOptions.Builder b = LossOptions.builder(l);
     if (isSet(weight)) {
-      b.weight(getOrDefault(weight));
+      b.set(Loss.WEIGHT, getOrDefault(weight));
     }
     if (isSet(ignoreIndex)) {
-      b.ignoreIndex(getIgnoreIndex());
+      b.set(CrossEntropyLoss.IGNORE_INDEX, getIgnoreIndex());
     }
     if (isSet(labelSmoothing)) {
-      b.labelSmoothing(getLabelSmoothing());
+      b.set(CrossEntropyLoss.LABEL_SMOOTHING, getLabelSmoothing());
     }
     if (isSet(posWeight)) {
-      b.posWeight(getOrDefault(posWeight));
+      b.set(BCEWithLogitsLoss.POS_WEIGHT, getOrDefault(posWeight));
     }
     if (isSet(logTarget)) {
-      b.logTarget(getLogTarget());
+      b.set(KLDivLoss.LOG_TARGET, getLogTarget());
     }
+    getOptions().forEach(b::set);
     b.reduction(getReduction());
     b.onBadRow(getOnBadRow());
     LossOptions options = b.build();
     checkInputKind(l, getInputKind());
+    if (l.arguments().size() != 2) {
+      throw new LossException(
+          PREFIX
+              + l
+              + " takes "
+              + l.arguments().size()
+              + " columns, not a prediction and a label; evaluate it with SQL or SparkLoss.loss");
+    }
     return options;
   }
 
   private static void checkInputKind(Loss l, String kind) {
-    String takes;
-    switch (l) {
-      case CROSS_ENTROPY:
+    List<Loss.InputKind> kinds = l.inputKinds();
+    for (Loss.InputKind k : kinds) {
+      if (k.key().equals(kind)) {
         return;
-      case NLL_LOSS:
-        takes = "probability or log_probability; for logits use loss cross_entropy";
-        break;
-      case KL_DIV:
-        takes = "probability or log_probability";
-        break;
-      case BINARY_CROSS_ENTROPY:
-        takes = "probability; for logits use loss binary_cross_entropy_with_logits";
-        break;
-      case BINARY_CROSS_ENTROPY_WITH_LOGITS:
-        takes = "logits; for probabilities use loss binary_cross_entropy";
-        break;
-      default:
-        throw new AssertionError(l);
+      }
     }
-    boolean ok =
-        l == Loss.BINARY_CROSS_ENTROPY
-            ? kind.equals(PROBABILITY)
-            : l == Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS
-                ? kind.equals(LOGITS)
-                : !kind.equals(LOGITS);
-    if (!ok) {
-      throw new LossException(
-          PREFIX + l + " does not take inputKind '" + kind + "'; " + l + " takes " + takes);
-    }
+    String takes = kinds.stream().map(Loss.InputKind::key).collect(Collectors.joining(" or "));
+    String hint = l.inputKindHint();
+    throw new LossException(
+        PREFIX
+            + l
+            + " does not take inputKind '"
+            + kind
+            + "'; "
+            + l
+            + " takes "
+            + takes
+            + (hint == null ? "" : "; " + hint));
   }
 
   /**
@@ -525,19 +611,19 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     String labCol = getLabelCol();
     Column prediction = dataset.col(predCol);
     Column label = dataset.col(labCol);
-    boolean distribution = configured.loss() == Loss.CROSS_ENTROPY && !kind.equals(LOGITS);
-    boolean takeLog = kind.equals(PROBABILITY) && configured.loss() != Loss.BINARY_CROSS_ENTROPY;
-    LossOptions evaluated = configured;
-    if (distribution
-        && configured.labelSmoothing() == 0.0
-        && columnType(dataset, labCol) instanceof NumericType) {
-      evaluated = asNllLoss(configured);
-    }
+    Loss.Evaluation how =
+        configured
+            .loss()
+            .evaluation(
+                inputKindOf(kind), configured, columnType(dataset, labCol) instanceof NumericType);
+    LossOptions evaluated = how.options();
+    boolean takeLog = how.takeLog();
     Column input =
         takeLog ? logOf(prediction, columnType(dataset, predCol)).as(predCol) : prediction;
 
     SparkSession spark = dataset.sparkSession();
     if (!SparkLoss.isRegistered(spark)) {
+      // The evaluator is handed to CrossValidator with no session step of its own.
       SparkLoss.register(spark);
     }
     LossColumn call = SparkLoss.column(evaluated, input, label);
@@ -549,16 +635,13 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     return row.isNullAt(0) ? Double.NaN : row.getDouble(0);
   }
 
-  /** cross_entropy of a normalised row, without label smoothing, is nll_loss of its logarithm. */
-  private static LossOptions asNllLoss(LossOptions ce) {
-    LossOptions.Builder b = LossOptions.builder(Loss.NLL_LOSS);
-    if (ce.weight() != null) {
-      b.weight(ce.weight());
+  private static Loss.InputKind inputKindOf(String key) {
+    for (Loss.InputKind k : Loss.InputKind.values()) {
+      if (k.key().equals(key)) {
+        return k;
+      }
     }
-    if (ce.ignoreIndexSet()) {
-      b.ignoreIndex(ce.ignoreIndex());
-    }
-    return b.reduction(ce.reduction()).onBadRow(ce.onBadRow()).build();
+    throw new IllegalStateException(key);
   }
 
   private static DataType columnType(Dataset<?> dataset, String name) {

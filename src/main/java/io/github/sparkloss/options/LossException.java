@@ -8,7 +8,29 @@ package io.github.sparkloss.options;
 public final class LossException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  private final String function;
+  private final String detail;
+
   public LossException(String message) {
     super(message);
+    this.function = null;
+    this.detail = message;
+  }
+
+  /** A problem of a call of SQL function {@code function}: the message is "function: detail". */
+  public LossException(String function, String detail) {
+    super(function + ": " + detail);
+    this.function = function;
+    this.detail = detail;
+  }
+
+  /** The SQL function the message names, or null when it names the loss itself. */
+  public String function() {
+    return function;
+  }
+
+  /** The message after the function's name, or the whole message. */
+  public String detail() {
+    return detail;
   }
 }

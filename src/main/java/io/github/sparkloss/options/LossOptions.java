@@ -1,109 +1,39 @@
 package io.github.sparkloss.options;
 
+import io.github.sparkloss.loss.Loss;
+import io.github.sparkloss.loss.LossOption;
 import java.util.Arrays;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The options of one loss, named as PyTorch names them, validated once when built: before any row
- * is read.
+ * is read. Which options a loss takes, their defaults and their checks come from its {@link Loss
+ * descriptor}.
  *
  * <pre>{@code
- * LossOptions o = LossOptions.builder(Loss.CROSS_ENTROPY)
- *     .weight(1.0, 2.0, 0.5).labelSmoothing(0.1).reduction(Reduction.SUM).build();
+ * LossOptions o = LossOptions.builder(Loss.fromSqlName("cross_entropy"))
+ *     .weight(1.0, 2.0, 0.5).set("label_smoothing", 0.1).reduction(Reduction.SUM).build();
  * }</pre>
  *
  * <p>Options that do not apply to the loss (say {@code pos_weight} for {@code cross_entropy}) are
  * rejected rather than ignored, so a misplaced option never goes unnoticed.
  */
 public final class LossOptions implements java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** PyTorch's default ignore_index. */
   public static final long DEFAULT_IGNORE_INDEX = -100L;
 
-  /** The option names, as PyTorch spells its arguments. */
-  public enum Option {
-    WEIGHT("weight"),
-    IGNORE_INDEX("ignore_index"),
-    LABEL_SMOOTHING("label_smoothing"),
-    POS_WEIGHT("pos_weight"),
-    LOG_TARGET("log_target"),
-    REDUCTION("reduction"),
-    ON_BAD_ROW("on_bad_row");
-
-    private final String key;
-
-    Option(String key) {
-      this.key = key;
-    }
-
-    public String key() {
-      return key;
-    }
-
-    /** The option called {@code key}, or null. */
-    public static Option byKey(String key) {
-      String k = key.toLowerCase(Locale.ROOT);
-      for (Option o : values()) {
-        if (o.key.equals(k)) {
-          return o;
-        }
-      }
-      return null;
-    }
-
-    /** The options {@code loss} accepts. */
-    public static Set<Option> allowedFor(Loss loss) {
-      EnumSet<Option> s = EnumSet.of(WEIGHT, REDUCTION, ON_BAD_ROW);
-      switch (loss) {
-        case CROSS_ENTROPY:
-          s.add(IGNORE_INDEX);
-          s.add(LABEL_SMOOTHING);
-          break;
-        case NLL_LOSS:
-          s.add(IGNORE_INDEX);
-          break;
-        case BINARY_CROSS_ENTROPY_WITH_LOGITS:
-          s.add(POS_WEIGHT);
-          break;
-        case KL_DIV:
-          s.add(LOG_TARGET);
-          break;
-        default:
-          break;
-      }
-      return s;
-    }
-
-    @Override
-    public String toString() {
-      return key;
-    }
-  }
-
   private final Loss loss;
-  private final double[] weight;
-  private final long ignoreIndex;
-  private final boolean ignoreIndexSet;
-  private final double labelSmoothing;
-  private final double[] posWeight;
-  private final boolean logTarget;
-  private final Reduction reduction;
-  private final OnBadRow onBadRow;
 
-  private LossOptions(Builder b) {
-    this.loss = b.loss;
-    this.weight = b.weight;
-    this.ignoreIndex = b.ignoreIndex;
-    this.ignoreIndexSet = b.ignoreIndexSet;
-    this.labelSmoothing = b.labelSmoothing;
-    this.posWeight = b.posWeight;
-    this.logTarget = b.logTarget;
-    this.reduction = b.reduction;
-    this.onBadRow = b.onBadRow;
+  /** The options given explicitly, by key, in the loss's documentation order. */
+  private final Map<String, Object> values;
+
+  private LossOptions(Loss loss, Map<String, Object> values) {
+    this.loss = loss;
+    this.values = values;
   }
 
   public static Builder builder(Loss loss) {
@@ -119,47 +49,43 @@ public final class LossOptions implements java.io.Serializable {
     return loss;
   }
 
-  /** Per-class weights, or null for all ones. */
+  /** The value of {@code option}: as given, or its default (null for an unset vector). */
+  @SuppressWarnings("unchecked")
+  public <T> T get(LossOption<T> option) {
+    Object v = values.get(option.key());
+    if (v == null) {
+      return option.defaultValue();
+    }
+    return v instanceof double[] ? (T) ((double[]) v).clone() : (T) v;
+  }
+
+  /** Whether {@code option} was given explicitly (even with its default value). */
+  public boolean isSet(LossOption<?> option) {
+    return values.containsKey(option.key());
+  }
+
+  /** The value of the option called {@code key}, as {@link #get}; the loss must take it. */
+  public Object get(String key) {
+    LossOption<?> o = loss.option(key);
+    if (o == null) {
+      throw new LossException(
+          loss + ": unknown option '" + key + "'; " + loss + " takes " + allowedList(loss));
+    }
+    return get(o);
+  }
+
+  /** Per-class weights, or null for all ones (losses without a weight option: null). */
   public double[] weight() {
-    return weight == null ? null : weight.clone();
-  }
-
-  double[] weightRef() {
-    return weight;
-  }
-
-  public long ignoreIndex() {
-    return ignoreIndex;
-  }
-
-  /** Whether ignore_index was given explicitly (not PyTorch's default -100). */
-  public boolean ignoreIndexSet() {
-    return ignoreIndexSet;
-  }
-
-  public double labelSmoothing() {
-    return labelSmoothing;
-  }
-
-  /** pos_weight per class, or null for all ones. */
-  public double[] posWeight() {
-    return posWeight == null ? null : posWeight.clone();
-  }
-
-  double[] posWeightRef() {
-    return posWeight;
-  }
-
-  public boolean logTarget() {
-    return logTarget;
+    LossOption<?> o = loss.option("weight");
+    return o == null ? null : (double[]) get(o);
   }
 
   public Reduction reduction() {
-    return reduction;
+    return get(Loss.REDUCTION);
   }
 
   public OnBadRow onBadRow() {
-    return onBadRow;
+    return get(Loss.ON_BAD_ROW);
   }
 
   /** The same options with another reduction (validated again). */
@@ -169,138 +95,129 @@ public final class LossOptions implements java.io.Serializable {
 
   public Builder toBuilder() {
     Builder b = new Builder(loss);
-    b.weight = weight;
-    b.ignoreIndex = ignoreIndex;
-    b.ignoreIndexSet = ignoreIndexSet;
-    b.labelSmoothing = labelSmoothing;
-    b.posWeight = posWeight;
-    b.logTarget = logTarget;
-    b.reduction = reduction;
-    b.onBadRow = onBadRow;
+    b.values.putAll(values);
     return b;
   }
 
   /**
-   * The options as SQL named arguments would give them: every option that differs from its default,
-   * plus reduction and on_bad_row; values are numbers, booleans, strings or double[]. {@code
-   * builder(loss)} with each entry {@link Builder#set set} rebuilds equal options.
+   * The options as SQL named arguments give them: every option given explicitly, plus reduction and
+   * on_bad_row; values are numbers, booleans, strings or double[]. {@code builder(loss)} with each
+   * entry {@link Builder#set set} rebuilds equal options.
    */
-  public java.util.Map<String, Object> namedArguments() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    if (weight != null) {
-      m.put(Option.WEIGHT.key(), weight.clone());
+  public Map<String, Object> namedArguments() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (LossOption<?> o : loss.options()) {
+      Object v = o == Loss.REDUCTION || o == Loss.ON_BAD_ROW ? get(o) : values.get(o.key());
+      if (v instanceof double[]) {
+        v = ((double[]) v).clone();
+      } else if (v instanceof Reduction) {
+        v = ((Reduction) v).sqlName();
+      } else if (v instanceof OnBadRow) {
+        v = ((OnBadRow) v).sqlName();
+      }
+      if (v != null) {
+        m.put(o.key(), v);
+      }
     }
-    if (ignoreIndexSet) {
-      m.put(Option.IGNORE_INDEX.key(), ignoreIndex);
-    }
-    if (labelSmoothing != 0.0) {
-      m.put(Option.LABEL_SMOOTHING.key(), labelSmoothing);
-    }
-    if (posWeight != null) {
-      m.put(Option.POS_WEIGHT.key(), posWeight.clone());
-    }
-    if (logTarget) {
-      m.put(Option.LOG_TARGET.key(), true);
-    }
-    m.put(Option.REDUCTION.key(), reduction.sqlName());
-    m.put(Option.ON_BAD_ROW.key(), onBadRow.sqlName());
     return m;
   }
 
   @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof LossOptions)) {
+      return false;
+    }
+    LossOptions other = (LossOptions) o;
+    if (!loss.equals(other.loss)) {
+      return false;
+    }
+    for (LossOption<?> opt : loss.options()) {
+      if (!java.util.Objects.deepEquals(get(opt), other.get(opt))
+          || isSet(opt) != other.isSet(opt)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = loss.hashCode();
+    for (LossOption<?> opt : loss.options()) {
+      Object v = get(opt);
+      h =
+          31 * h
+              + (v instanceof double[]
+                  ? Arrays.hashCode((double[]) v)
+                  : java.util.Objects.hashCode(v));
+    }
+    return h;
+  }
+
+  /**
+   * Every option with its value: vectors when given, the others always, e.g. {@code
+   * cross_entropy(reduction=mean, ignore_index=-100, label_smoothing=0.0, on_bad_row=fail)}.
+   */
+  @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(loss.sqlName()).append('(');
-    sb.append("reduction=").append(reduction);
-    if (weight != null) {
-      sb.append(", weight=").append(Arrays.toString(weight));
+    sb.append("reduction=").append(reduction());
+    for (LossOption<?> o : loss.options()) {
+      if (o == Loss.REDUCTION || o == Loss.ON_BAD_ROW) {
+        continue;
+      }
+      Object v = get(o);
+      if (v instanceof double[]) {
+        sb.append(", ").append(o.key()).append('=').append(Arrays.toString((double[]) v));
+      } else if (v != null) {
+        sb.append(", ").append(o.key()).append('=').append(v);
+      }
     }
-    if (loss.takesClassIndices()) {
-      sb.append(", ignore_index=").append(ignoreIndex);
-    }
-    if (loss == Loss.CROSS_ENTROPY) {
-      sb.append(", label_smoothing=").append(labelSmoothing);
-    }
-    if (posWeight != null) {
-      sb.append(", pos_weight=").append(Arrays.toString(posWeight));
-    }
-    if (loss == Loss.KL_DIV) {
-      sb.append(", log_target=").append(logTarget);
-    }
-    return sb.append(", on_bad_row=").append(onBadRow).append(')').toString();
+    return sb.append(", on_bad_row=").append(onBadRow()).append(')').toString();
   }
 
   /** Collects options; {@link #build()} validates them together. */
   public static final class Builder {
     private final Loss loss;
-    private double[] weight;
-    private long ignoreIndex = DEFAULT_IGNORE_INDEX;
-    private boolean ignoreIndexSet;
-    private double labelSmoothing;
-    private double[] posWeight;
-    private boolean logTarget;
-    private Reduction reduction = Reduction.MEAN;
-    private OnBadRow onBadRow = OnBadRow.FAIL;
+    private final Map<String, Object> values = new LinkedHashMap<>();
 
     private Builder(Loss loss) {
       this.loss = loss;
     }
 
-    private void mark(Option o) {
-      if (!Option.allowedFor(loss).contains(o)) {
-        throw new LossException(
-            loss + ": option " + o + " does not apply; " + loss + " takes " + allowedList(loss));
+    /** Sets a typed option; the loss must take it. */
+    public <T> Builder set(LossOption<T> option, T value) {
+      if (loss.option(option.key()) != option) {
+        throw notTaken(option.key());
       }
+      values.put(option.key(), option.convert(loss, value));
+      return this;
     }
 
+    private LossException notTaken(String key) {
+      return new LossException(
+          loss + ": option " + key + " does not apply; " + loss + " takes " + allowedList(loss));
+    }
+
+    /** Per-class weights (losses with a weight option). */
     public Builder weight(double... w) {
-      mark(Option.WEIGHT);
-      this.weight = w == null ? null : w.clone();
-      return this;
-    }
-
-    public Builder ignoreIndex(long index) {
-      mark(Option.IGNORE_INDEX);
-      this.ignoreIndex = index;
-      this.ignoreIndexSet = true;
-      return this;
-    }
-
-    public Builder labelSmoothing(double e) {
-      mark(Option.LABEL_SMOOTHING);
-      this.labelSmoothing = e;
-      return this;
-    }
-
-    public Builder posWeight(double... pw) {
-      mark(Option.POS_WEIGHT);
-      this.posWeight = pw == null ? null : pw.clone();
-      return this;
-    }
-
-    public Builder logTarget(boolean b) {
-      mark(Option.LOG_TARGET);
-      this.logTarget = b;
-      return this;
+      return set("weight", w);
     }
 
     public Builder reduction(Reduction r) {
-      mark(Option.REDUCTION);
-      this.reduction = r;
-      return this;
+      return set(Loss.REDUCTION, r);
     }
 
     public Builder reduction(String r) {
-      return reduction(Reduction.parse(loss, r));
+      return set(Loss.REDUCTION.key(), r);
     }
 
     public Builder onBadRow(OnBadRow p) {
-      mark(Option.ON_BAD_ROW);
-      this.onBadRow = p;
-      return this;
+      return set(Loss.ON_BAD_ROW, p);
     }
 
     public Builder onBadRow(String p) {
-      return onBadRow(OnBadRow.parse(loss, p));
+      return set(Loss.ON_BAD_ROW.key(), p);
     }
 
     /**
@@ -309,160 +226,43 @@ public final class LossOptions implements java.io.Serializable {
      * the option, the value and what is allowed.
      */
     public Builder set(String key, Object value) {
-      Option o = Option.byKey(key);
+      LossOption<?> o = loss.option(key);
       if (o == null) {
+        if (Loss.all().stream().anyMatch(l -> l.option(key) != null)) {
+          throw notTaken(key.toLowerCase(java.util.Locale.ROOT));
+        }
         throw new LossException(
             loss + ": unknown option '" + key + "'; " + loss + " takes " + allowedList(loss));
       }
-      if (value == null) {
-        throw new LossException(
-            loss + ": option " + key + " is null; give a value or leave it out");
-      }
-      switch (o) {
-        case WEIGHT:
-          return weight(toDoubles(o, value));
-        case POS_WEIGHT:
-          return posWeight(toDoubles(o, value));
-        case IGNORE_INDEX:
-          return ignoreIndex(toLong(o, value));
-        case LABEL_SMOOTHING:
-          return labelSmoothing(toDouble(o, value));
-        case LOG_TARGET:
-          return logTarget(toBoolean(o, value));
-        case REDUCTION:
-          return reduction(toStr(o, value));
-        case ON_BAD_ROW:
-          return onBadRow(toStr(o, value));
-        default:
-          throw new AssertionError(o);
-      }
+      values.put(o.key(), o.convert(loss, value));
+      return this;
     }
 
     /** Validates the options together; every message names the option, value and allowed set. */
     public LossOptions build() {
-      if (reduction == Reduction.BATCHMEAN && loss != Loss.KL_DIV) {
+      Map<String, Object> ordered = new LinkedHashMap<>();
+      for (LossOption<?> o : loss.options()) {
+        if (values.containsKey(o.key())) {
+          ordered.put(o.key(), values.get(o.key()));
+        }
+      }
+      LossOptions options = new LossOptions(loss, ordered);
+      if (options.reduction() == Reduction.BATCHMEAN
+          && !loss.reductions().contains(Reduction.BATCHMEAN)) {
         throw new LossException(
             loss
-                + ": reduction 'batchmean' is only defined for kl_div; expected one of none, sum,"
-                + " mean");
+                + ": reduction 'batchmean' is only defined for kl_div; expected one of "
+                + Reduction.list(loss));
       }
-      if (!(labelSmoothing >= 0.0 && labelSmoothing <= 1.0)) {
-        throw new LossException(
-            loss + ": label_smoothing must be in [0, 1]: " + formatNumber(labelSmoothing));
-      }
-      checkVector(Option.WEIGHT, weight);
-      checkVector(Option.POS_WEIGHT, posWeight);
-      if (weight != null && posWeight != null && weight.length != posWeight.length) {
-        throw new LossException(
-            loss
-                + ": weight has "
-                + weight.length
-                + " entries but pos_weight has "
-                + posWeight.length
-                + "; expected one entry per class in both");
-      }
-      return new LossOptions(this);
-    }
-
-    private void checkVector(Option o, double[] v) {
-      if (v == null) {
-        return;
-      }
-      if (v.length == 0) {
-        throw new LossException(loss + ": " + o + " is empty; expected one entry per class");
-      }
-      for (int i = 0; i < v.length; i++) {
-        if (!(v[i] >= 0.0) || Double.isInfinite(v[i])) {
-          throw new LossException(
-              loss
-                  + ": "
-                  + o
-                  + "["
-                  + i
-                  + "] must be finite and >= 0: "
-                  + formatNumber(v[i])
-                  + " in "
-                  + formatVector(v));
-        }
-      }
-    }
-
-    private double[] toDoubles(Option o, Object value) {
-      if (value instanceof double[]) {
-        return (double[]) value;
-      }
-      if (value instanceof float[]) {
-        float[] f = (float[]) value;
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-          d[i] = f[i];
-        }
-        return d;
-      }
-      if (value instanceof Object[]) {
-        value = Arrays.asList((Object[]) value);
-      }
-      if (value instanceof List) {
-        List<?> list = (List<?>) value;
-        double[] d = new double[list.size()];
-        for (int i = 0; i < d.length; i++) {
-          Object e = list.get(i);
-          if (!(e instanceof Number)) {
-            throw new LossException(
-                loss + ": " + o + "[" + i + "] is " + describe(e) + "; expected a number");
-          }
-          d[i] = ((Number) e).doubleValue();
-        }
-        return d;
-      }
-      throw new LossException(
-          loss + ": " + o + " is " + describe(value) + "; expected an array of numbers");
-    }
-
-    private double toDouble(Option o, Object value) {
-      if (value instanceof Number) {
-        return ((Number) value).doubleValue();
-      }
-      throw new LossException(loss + ": " + o + " is " + describe(value) + "; expected a number");
-    }
-
-    private long toLong(Option o, Object value) {
-      if (value instanceof Number) {
-        Number n = (Number) value;
-        double d = n.doubleValue();
-        if (value instanceof Long
-            || value instanceof Integer
-            || value instanceof Short
-            || value instanceof Byte) {
-          return n.longValue();
-        }
-        if (d == Math.rint(d) && Math.abs(d) < 0x1p62) {
-          return (long) d;
-        }
-      }
-      throw new LossException(
-          loss + ": " + o + " is " + describe(value) + "; expected a whole number");
-    }
-
-    private boolean toBoolean(Option o, Object value) {
-      if (value instanceof Boolean) {
-        return (Boolean) value;
-      }
-      throw new LossException(
-          loss + ": " + o + " is " + describe(value) + "; expected true or false");
-    }
-
-    private String toStr(Option o, Object value) {
-      if (value instanceof CharSequence) {
-        return value.toString();
-      }
-      throw new LossException(loss + ": " + o + " is " + describe(value) + "; expected a string");
+      loss.validate(options);
+      return options;
     }
   }
 
-  static String allowedList(Loss loss) {
+  /** The option keys {@code loss} takes, as one text. */
+  public static String allowedList(Loss loss) {
     StringBuilder sb = new StringBuilder();
-    for (Option o : Option.allowedFor(loss)) {
+    for (LossOption<?> o : loss.options()) {
       sb.append(sb.length() == 0 ? "" : ", ").append(o.key());
     }
     return sb.toString();

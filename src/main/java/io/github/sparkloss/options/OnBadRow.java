@@ -1,5 +1,6 @@
 package io.github.sparkloss.options;
 
+import io.github.sparkloss.loss.Loss;
 import java.util.Locale;
 
 /** What to do with a row PyTorch would reject: stop with an error, or leave it out and count it. */

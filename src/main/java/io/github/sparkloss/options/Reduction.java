@@ -1,6 +1,8 @@
 package io.github.sparkloss.options;
 
+import io.github.sparkloss.loss.Loss;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /** PyTorch's {@code reduction} argument. */
 public enum Reduction {
@@ -32,11 +34,18 @@ public enum Reduction {
       }
     }
     throw new LossException(
-        loss
-            + ": reduction '"
-            + value
-            + "' is not supported; expected one of "
-            + (loss == Loss.KL_DIV ? "none, sum, mean, batchmean" : "none, sum, mean"));
+        loss + ": reduction '" + value + "' is not supported; expected one of " + list(loss));
+  }
+
+  /** The reductions {@code loss} takes, as one text: {@code none, sum, mean}. */
+  public static String list(Loss loss) {
+    StringJoiner j = new StringJoiner(", ");
+    for (Reduction r : values()) {
+      if (loss.reductions().contains(r)) {
+        j.add(r.sqlName);
+      }
+    }
+    return j.toString();
   }
 
   @Override

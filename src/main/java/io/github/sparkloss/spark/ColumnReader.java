@@ -23,6 +23,8 @@ final class ColumnReader implements Serializable {
   enum Kind {
     FLOAT_ARRAY,
     DOUBLE_ARRAY,
+    /** {@code array<int>} or {@code array<bigint>}: class indices, read as whole doubles. */
+    INTEGER_ARRAY,
     ML_VECTOR,
     SCALAR
   }
@@ -46,7 +48,10 @@ final class ColumnReader implements Serializable {
     this.scalar = scalar;
   }
 
-  /** A reader for {@code type}, or null when the type is not a vector or scalar number. */
+  /**
+   * A reader for {@code type}, or null when the type is not a vector or scalar number. Integer
+   * arrays are read too; only arguments of class indices accept them.
+   */
   static ColumnReader forType(DataType type, String column) {
     if (type instanceof ArrayType) {
       ArrayType at = (ArrayType) type;
@@ -55,6 +60,10 @@ final class ColumnReader implements Serializable {
       }
       if (at.elementType() == DataTypes.DoubleType) {
         return new ColumnReader(Kind.DOUBLE_ARRAY, column, at.containsNull(), null);
+      }
+      NumberReader element = NumberReader.forType(at.elementType());
+      if (element != null && element.isIntegral()) {
+        return new ColumnReader(Kind.INTEGER_ARRAY, column, at.containsNull(), element);
       }
       return null;
     }
@@ -77,16 +86,21 @@ final class ColumnReader implements Serializable {
     return kind != Kind.SCALAR;
   }
 
+  /** Whether the column is an integer array (class indices). */
+  boolean isIntegerArray() {
+    return kind == Kind.INTEGER_ARRAY;
+  }
+
   /**
-   * Reads the non-null value at {@code ordinal} into {@code r}'s input or target.
+   * Reads the non-null value at {@code ordinal} into argument {@code slot} of {@code r}.
    *
    * @return -1, or the index of a null element found inside an array
    */
-  int read(InternalRow row, int ordinal, RowInput r, boolean intoTarget) {
+  int read(InternalRow row, int ordinal, RowInput r, int slot) {
     switch (kind) {
       case SCALAR:
         {
-          double[] dst = intoTarget ? r.target(1) : r.input(1);
+          double[] dst = r.slot(slot, 1);
           dst[0] = scalar.getDouble(row, ordinal);
           return -1;
         }
@@ -94,7 +108,7 @@ final class ColumnReader implements Serializable {
         {
           ArrayData a = row.getArray(ordinal);
           int n = a.numElements();
-          double[] dst = intoTarget ? r.target(n) : r.input(n);
+          double[] dst = r.slot(slot, n);
           if (a instanceof UnsafeArrayData && !(containsNull && hasNull((UnsafeArrayData) a, n))) {
             // Spark's own layout: read the values in place, widening as they come.
             UnsafeArrayData u = (UnsafeArrayData) a;
@@ -117,7 +131,7 @@ final class ColumnReader implements Serializable {
         {
           ArrayData a = row.getArray(ordinal);
           int n = a.numElements();
-          double[] dst = intoTarget ? r.target(n) : r.input(n);
+          double[] dst = r.slot(slot, n);
           if (a instanceof UnsafeArrayData && !(containsNull && hasNull((UnsafeArrayData) a, n))) {
             UnsafeArrayData u = (UnsafeArrayData) a;
             long at = u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n);
@@ -132,8 +146,21 @@ final class ColumnReader implements Serializable {
           }
           return -1;
         }
+      case INTEGER_ARRAY:
+        {
+          ArrayData a = row.getArray(ordinal);
+          int n = a.numElements();
+          double[] dst = r.slot(slot, n);
+          for (int i = 0; i < n; i++) {
+            if (containsNull && a.isNullAt(i)) {
+              return i;
+            }
+            dst[i] = scalar.getArrayDouble(a, i);
+          }
+          return -1;
+        }
       case ML_VECTOR:
-        readVector(row.getStruct(ordinal, VECTOR_FIELDS), r, intoTarget);
+        readVector(row.getStruct(ordinal, VECTOR_FIELDS), r, slot);
         return -1;
       default:
         throw new IllegalStateException(kind.toString());
@@ -152,12 +179,12 @@ final class ColumnReader implements Serializable {
     return false;
   }
 
-  private static void readVector(InternalRow v, RowInput r, boolean intoTarget) {
+  private static void readVector(InternalRow v, RowInput r, int slot) {
     ArrayData values = v.getArray(3);
     if (v.getByte(0) == SPARSE) {
       int size = v.getInt(1);
       ArrayData indices = v.getArray(2);
-      double[] dst = intoTarget ? r.target(size) : r.input(size);
+      double[] dst = r.slot(slot, size);
       java.util.Arrays.fill(dst, 0, size, 0.0);
       int nnz = indices.numElements();
       for (int i = 0; i < nnz; i++) {
@@ -165,7 +192,7 @@ final class ColumnReader implements Serializable {
       }
     } else {
       int n = values.numElements();
-      double[] dst = intoTarget ? r.target(n) : r.input(n);
+      double[] dst = r.slot(slot, n);
       for (int i = 0; i < n; i++) {
         dst[i] = values.getDouble(i);
       }

@@ -38,7 +38,7 @@ final class DecodedColumns {
       if (h == null) {
         h = holders[ordinal] = new RowInput();
       }
-      nullAt[ordinal] = reader.read(row, ordinal, h, false);
+      nullAt[ordinal] = reader.read(row, ordinal, h, 0);
       decoded[ordinal] = true;
     }
     return nullAt[ordinal];

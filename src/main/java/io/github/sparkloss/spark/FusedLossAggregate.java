@@ -2,6 +2,9 @@ package io.github.sparkloss.spark;
 
 import io.github.sparkloss.eval.RowInput;
 import io.github.sparkloss.state.LossState;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * LossState}, options, counters and errors, so results are bit for bit those of separate calls.
  */
 final class FusedLossAggregate
-    implements AggregateFunction<FusedLossAggregate.States, InternalRow> {
+    implements AggregateFunction<FusedLossAggregate.States, InternalRow>,
+        StateCodec<FusedLossAggregate.States> {
   private static final long serialVersionUID = 1L;
 
   /** The partial states of the fused losses, in call order. */
@@ -51,8 +55,7 @@ final class FusedLossAggregate
     this.calls = calls.toArray(new LossCall[0]);
     this.readers = new RowReader[this.calls.length];
     for (int i = 0; i < readers.length; i++) {
-      int[] at = ordinals.get(i);
-      readers[i] = this.calls[i].rowReader().at(at[0], at[1], at.length > 2 ? at[2] : -1);
+      readers[i] = this.calls[i].rowReader().at(ordinals.get(i));
     }
     this.inputTypes = inputTypes.clone();
   }
@@ -111,6 +114,40 @@ final class FusedLossAggregate
       LossAggregate.add(calls[i].bound(), reader, reader.read(in, r, decoded), state.states[i], r);
     }
     return state;
+  }
+
+  /** The version of the fused states' binary form: a count, then each loss's own state. */
+  static final byte FORMAT_VERSION = 1;
+
+  @Override
+  public void write(States state, DataOutput out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    out.writeInt(state.states.length);
+    for (LossState s : state.states) {
+      s.writeTo(out);
+    }
+  }
+
+  @Override
+  public States read(DataInput in) throws IOException {
+    byte version = in.readByte();
+    if (version != FORMAT_VERSION) {
+      throw new IOException(
+          "fused sparkloss state of format version "
+              + version
+              + "; this sparkloss reads version "
+              + FORMAT_VERSION);
+    }
+    int n = in.readInt();
+    if (n != calls.length) {
+      throw new IOException(
+          "fused sparkloss state holds " + n + " losses; expected " + calls.length);
+    }
+    LossState[] states = new LossState[n];
+    for (int i = 0; i < n; i++) {
+      states[i] = LossState.readFrom(in);
+    }
+    return new States(states);
   }
 
   @Override

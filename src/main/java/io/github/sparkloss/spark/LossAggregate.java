@@ -4,6 +4,9 @@ import io.github.sparkloss.eval.BoundLoss;
 import io.github.sparkloss.eval.LossResult;
 import io.github.sparkloss.eval.RowInput;
 import io.github.sparkloss.state.LossState;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.types.DataType;
@@ -13,7 +16,7 @@ import org.apache.spark.sql.types.DataType;
  * RowInput} and hands it to the {@link BoundLoss}; the partial state is a {@link LossState}. It
  * runs inside Catalyst's {@code V2Aggregator}, so no row is converted to Java objects.
  */
-final class LossAggregate implements AggregateFunction<LossState, Object> {
+final class LossAggregate implements AggregateFunction<LossState, Object>, StateCodec<LossState> {
   private static final long serialVersionUID = 1L;
 
   private final LossCall call;
@@ -64,18 +67,29 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
   }
 
   /** Adds a row that {@code reader} read with {@code status} into {@code state}. */
-  static void add(BoundLoss bound, RowReader reader, int status, LossState state, RowInput r) {
+  static void add(
+      BoundLoss bound, RowReader reader, RowReader.Status status, LossState state, RowInput r) {
     switch (status) {
-      case RowReader.OK:
+      case OK:
         bound.add(state, r);
         break;
-      case RowReader.NULL_ROW:
+      case NULL_ROW:
         bound.addNullRow(state);
         break;
       default:
         bound.addNullElementRow(state, reader.nullColumn(), reader.nullIndex());
         break;
     }
+  }
+
+  @Override
+  public void write(LossState state, DataOutput out) throws IOException {
+    state.writeTo(out);
+  }
+
+  @Override
+  public LossState read(DataInput in) throws IOException {
+    return LossState.readFrom(in);
   }
 
   @Override
@@ -96,6 +110,16 @@ final class LossAggregate implements AggregateFunction<LossState, Object> {
     }
     LossResult result = bound.result(state);
     return call.output() == Output.STATS ? Results.stats(result) : Results.perClass(result);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LossAggregate && ((LossAggregate) o).call.equals(call);
+  }
+
+  @Override
+  public int hashCode() {
+    return call.hashCode();
   }
 
   /** The call this aggregate evaluates. */

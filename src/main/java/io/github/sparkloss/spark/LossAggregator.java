@@ -3,6 +3,9 @@ package io.github.sparkloss.spark;
 import io.github.sparkloss.shim.ListV2Aggregator;
 import io.github.sparkloss.shim.ScalaShim;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
@@ -28,7 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * by an {@code UnsafeProjection}, which the profile showed to be the largest cost outside the loss
  * itself.
  *
- * <p>Partial states are read back through the task's context class loader: Catalyst's own reading
+ * <p>Partial states travel in their own versioned binary form ({@link StateCodec}): smaller than
+ * Java serialization, independent of class names, and a state of an unknown version is refused by
+ * name. Other states are read back through the task's context class loader: Catalyst's own reading
  * resolves classes through Spark's loader, which on a cluster executor cannot see the application
  * jar that holds the state class.
  */
@@ -82,7 +87,29 @@ public final class LossAggregator<S extends Serializable, R> extends ListV2Aggre
 
   @Override
   @SuppressWarnings("unchecked")
+  public byte[] serialize(S buffer) {
+    if (aggrFunc() instanceof StateCodec) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ((StateCodec<S>) aggrFunc()).write(buffer, out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write a partial aggregation state", e);
+      }
+      return bytes.toByteArray();
+    }
+    return super.serialize(buffer);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
   public S deserialize(byte[] bytes) {
+    if (aggrFunc() instanceof StateCodec) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        return ((StateCodec<S>) aggrFunc()).read(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read a partial aggregation state", e);
+      }
+    }
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     if (loader == null) {
       loader = LossAggregator.class.getClassLoader();

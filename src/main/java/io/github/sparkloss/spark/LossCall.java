@@ -1,7 +1,10 @@
 package io.github.sparkloss.spark;
 
 import io.github.sparkloss.eval.BoundLoss;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Arg;
+import io.github.sparkloss.loss.Binding;
+import io.github.sparkloss.loss.Loss;
+import io.github.sparkloss.loss.LossOption;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
@@ -9,10 +12,12 @@ import io.github.sparkloss.options.Suggest;
 import io.github.sparkloss.options.TargetKind;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
@@ -30,187 +35,88 @@ import org.apache.spark.unsafe.types.UTF8String;
  * One SQL call of a loss function, parsed and bound at analysis time: {@code cross_entropy(logits,
  * label, weight => array(1, 2, 1), label_smoothing => 0.1, sample_weight => w)}.
  *
- * <p>The input and the target come first, by position or as {@code input =>} and {@code target =>};
- * {@code sample_weight =>} names a column; every other option is named and must be a constant,
- * evaluated here once, so no option is read per row.
+ * <p>The loss's positional arguments come first, by position or by name ({@code input =>}, {@code
+ * target =>}, ...); {@code sample_weight =>} names a column; every other option is named and must
+ * be a constant, evaluated here once, so no option is read per row.
  */
 final class LossCall implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  static final String INPUT = "input";
-  static final String TARGET = "target";
   static final String SAMPLE_WEIGHT = "sample_weight";
   static final String PER_CLASS = "per_class";
 
   private final Loss loss;
   private final Output output;
-  private final transient Expression inputExpr;
-  private final transient Expression targetExpr;
+  private final transient List<Expression> argExprs;
   private final transient Expression sampleWeightExpr;
   private final BoundLoss bound;
-  private final ColumnReader inputReader;
   private final RowReader rowReader;
-  private final boolean classIndexTarget;
   private final DataType[] deliveredTypes;
 
   private LossCall(Loss loss, Output output, List<Expression> args) {
     this.loss = loss;
     this.output = output;
     String fn = output.functionName(loss);
-    Map<String, Expression> named = new LinkedHashMap<>();
-    int positional = 0;
-    boolean sawNamed = false;
-    for (Expression e : args) {
-      if (e instanceof NamedArgumentExpression) {
-        sawNamed = true;
-        NamedArgumentExpression n = (NamedArgumentExpression) e;
-        put(fn, named, n.key().toLowerCase(Locale.ROOT), n.value());
-      } else {
-        if (sawNamed) {
-          throw new LossException(
-              fn
-                  + ": positional argument "
-                  + e.sql()
-                  + " follows named arguments; give the"
-                  + " input and target first, then options by name");
-        }
-        if (positional >= 2) {
-          throw new LossException(
-              fn
-                  + ": takes 2 positional arguments (input, target) but got "
-                  + (positional + 1)
-                  + "; give options by name, e.g. "
-                  + fn
-                  + "(logits, label, reduction => 'sum')");
-        }
-        put(fn, named, positional == 0 ? INPUT : TARGET, e);
-        positional++;
+    Map<String, Expression> named = byName(fn, args);
+    List<Arg> params = loss.arguments();
+    this.argExprs = new ArrayList<>(params.size());
+    for (Arg a : params) {
+      Expression e = named.remove(a.name());
+      if (e == null) {
+        throw new LossException(fn, "missing " + a.name() + "; expected " + usage(fn));
       }
-    }
-    this.inputExpr = named.remove(INPUT);
-    this.targetExpr = named.remove(TARGET);
-    if (inputExpr == null || targetExpr == null) {
-      throw new LossException(
-          fn
-              + ": missing "
-              + (inputExpr == null ? "input" : "target")
-              + "; expected "
-              + fn
-              + "(input, target[, option => value ...])");
+      argExprs.add(e);
     }
     this.sampleWeightExpr = named.remove(SAMPLE_WEIGHT);
-    boolean perClass = output == Output.PER_CLASS;
-    Expression perClassExpr = named.remove(PER_CLASS);
-    if (perClassExpr != null) {
-      if (output != Output.STATS) {
-        throw new LossException(
-            fn
-                + ": per_class applies to "
-                + Output.STATS.functionName(loss)
-                + " only; use "
-                + Output.PER_CLASS.functionName(loss)
-                + " for the per-class breakdown");
-      }
-      Object v = constant(fn, PER_CLASS, perClassExpr);
-      if (!(v instanceof Boolean)) {
-        throw new LossException(
-            fn + ": per_class is " + LossOptions.describe(v) + "; expected true or false");
-      }
-      perClass = (Boolean) v;
-    }
+    boolean perClass = perClass(fn, named.remove(PER_CLASS));
+    LossOptions options = options(fn, named);
 
-    LossOptions.Builder builder = LossOptions.builder(loss);
-    for (Map.Entry<String, Expression> option : named.entrySet()) {
-      String key = option.getKey();
-      if (LossOptions.Option.byKey(key) == null) {
-        throw new LossException(
-            fn
-                + ": unknown option '"
-                + key
-                + "'"
-                + Suggest.didYouMean(key, argumentNames(loss, output))
-                + "; "
-                + fn
-                + " takes "
-                + String.join(", ", argumentNames(loss, output)));
+    String[] names = new String[params.size()];
+    ColumnReader[] readers = new ColumnReader[params.size()];
+    NumberReader index = null;
+    boolean[] vector = new boolean[params.size()];
+    boolean indexTarget = false;
+    for (int i = 0; i < params.size(); i++) {
+      Expression e = argExprs.get(i);
+      names[i] = columnName(e);
+      DataType type = e.dataType();
+      Arg.Accepts accepts = params.get(i).accepts();
+      NumberReader number = NumberReader.forType(type);
+      if ((accepts == Arg.Accepts.CLASS_INDEX
+              || accepts == Arg.Accepts.CLASS_INDEX_OR_PROBABILITIES)
+          && number != null) {
+        index = number;
+        indexTarget = true;
+        continue;
       }
-      builder.set(key, constant(fn, key, option.getValue()));
-    }
-    LossOptions options = builder.build();
-    if (options.reduction() == Reduction.NONE && output != Output.VALUE) {
-      throw new LossException(
-          fn
-              + ": reduction 'none' gives per-row losses; use "
-              + loss.sqlName()
-              + "(..., reduction => 'none') for them");
-    }
-
-    // Bind to the column types.
-    String inputName = columnName(inputExpr);
-    String targetName = columnName(targetExpr);
-    String weightName = sampleWeightExpr == null ? null : columnName(sampleWeightExpr);
-    this.inputReader = ColumnReader.forType(inputExpr.dataType(), inputName);
-    if (inputReader == null || (!inputReader.isVector() && loss.takesClassIndices())) {
-      throw typeError(
-          fn,
-          "input",
-          inputName,
-          inputExpr.dataType(),
-          loss.takesClassIndices()
-              ? "array<float>, array<double> or an MLlib vector"
-              : "array<float>, array<double>, an MLlib vector, or a number per row");
-    }
-    DataType targetType = targetExpr.dataType();
-    TargetKind kind;
-    ColumnReader vectorTarget = null;
-    NumberReader indexTarget = null;
-    if (loss.takesClassIndices() && NumberReader.forType(targetType) != null) {
-      kind = TargetKind.CLASS_INDEX;
-      indexTarget = NumberReader.forType(targetType);
-    } else {
-      vectorTarget = ColumnReader.forType(targetType, targetName);
-      boolean ok =
-          loss != Loss.NLL_LOSS
-              && vectorTarget != null
-              && vectorTarget.isVector() == inputReader.isVector();
-      if (!ok) {
-        String expected =
-            loss == Loss.NLL_LOSS
-                ? "a class index (an integer, or a double holding a whole number)"
-                : loss == Loss.CROSS_ENTROPY
-                    ? "a class index, or probabilities as array<float>, array<double> or an MLlib"
-                        + " vector"
-                    : inputReader.isVector()
-                        ? "array<float>, array<double> or an MLlib vector, like the input"
-                        : "a number per row, like the input";
-        throw typeError(fn, "target", targetName, targetType, expected);
+      readers[i] = ColumnReader.forType(type, names[i]);
+      if (!accepts(accepts, readers[i], i == 0 || vector[0])) {
+        throw typeError(fn, params.get(i).name(), names[i], type, expected(accepts, vector[0]));
       }
-      kind = loss == Loss.CROSS_ENTROPY ? TargetKind.PROBABILITIES : TargetKind.ELEMENTWISE;
+      vector[i] = readers[i].isVector();
     }
+    String weightName = null;
     NumberReader weightReader = null;
     if (sampleWeightExpr != null) {
+      weightName = columnName(sampleWeightExpr);
       weightReader = NumberReader.forType(sampleWeightExpr.dataType());
       if (weightReader == null) {
-        throw typeError(fn, "sample_weight", weightName, sampleWeightExpr.dataType(), "a number");
+        throw typeError(fn, SAMPLE_WEIGHT, weightName, sampleWeightExpr.dataType(), "a number");
       }
     }
-    this.classIndexTarget = kind == TargetKind.CLASS_INDEX;
-    this.rowReader = new RowReader(inputReader, vectorTarget, indexTarget, weightReader);
+    TargetKind kind = loss.targetKind(!indexTarget && params.size() > 1 && vector[1]);
+    this.rowReader = new RowReader(readers, index, weightReader);
     this.bound =
         BoundLoss.bind(
             options,
-            kind,
-            BoundLoss.ColumnNames.of(inputName, targetName, weightName),
-            perClass,
-            !inputReader.isVector());
+            new Binding(kind, vector, new BoundLoss.ColumnNames(Arrays.asList(names), weightName)),
+            perClass);
 
     // Every column is read with its own type's getter: Spark inserts no cast, and the arguments
     // stay plain column references that the aggregate can read in place.
     List<DataType> types = new ArrayList<>();
-    types.add(inputExpr.dataType());
-    types.add(targetType);
-    if (sampleWeightExpr != null) {
-      types.add(sampleWeightExpr.dataType());
+    for (Expression e : children()) {
+      types.add(e.dataType());
     }
     this.deliveredTypes = types.toArray(new DataType[0]);
   }
@@ -220,9 +126,177 @@ final class LossCall implements Serializable {
     return new LossCall(loss, output, args);
   }
 
+  /** The arguments by name: positional ones take the loss's argument names in order. */
+  private Map<String, Expression> byName(String fn, List<Expression> args) {
+    List<Arg> params = loss.arguments();
+    Map<String, Expression> named = new LinkedHashMap<>();
+    int positional = 0;
+    boolean sawNamed = false;
+    for (Expression e : args) {
+      if (e instanceof NamedArgumentExpression) {
+        sawNamed = true;
+        NamedArgumentExpression n = (NamedArgumentExpression) e;
+        put(fn, named, n.key().toLowerCase(Locale.ROOT), n.value());
+        continue;
+      }
+      if (sawNamed) {
+        throw new LossException(
+            fn,
+            "positional argument "
+                + e.sql()
+                + " follows named arguments; give the "
+                + positionalNames()
+                + " first, then options by name");
+      }
+      if (positional >= params.size()) {
+        throw new LossException(
+            fn,
+            "takes "
+                + params.size()
+                + " positional arguments ("
+                + String.join(", ", positionalList())
+                + ") but got "
+                + (positional + 1)
+                + "; give options by name, e.g. "
+                + fn
+                + "("
+                + String.join(", ", positionalList())
+                + ", reduction => 'sum')");
+      }
+      put(fn, named, params.get(positional).name(), e);
+      positional++;
+    }
+    return named;
+  }
+
+  private List<String> positionalList() {
+    List<String> names = new ArrayList<>();
+    for (Arg a : loss.arguments()) {
+      names.add(a.name());
+    }
+    return names;
+  }
+
+  private String positionalNames() {
+    List<String> names = positionalList();
+    if (names.size() == 1) {
+      return names.get(0);
+    }
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " and "
+        + names.get(names.size() - 1);
+  }
+
+  private String usage(String fn) {
+    return fn + "(" + String.join(", ", positionalList()) + "[, option => value ...])";
+  }
+
+  private boolean perClass(String fn, Expression perClassExpr) {
+    if (perClassExpr == null) {
+      return output == Output.PER_CLASS;
+    }
+    if (output != Output.STATS) {
+      throw new LossException(
+          fn,
+          "per_class applies to "
+              + Output.STATS.functionName(loss)
+              + " only; use "
+              + Output.PER_CLASS.functionName(loss)
+              + " for the per-class breakdown");
+    }
+    Object v = constant(fn, PER_CLASS, perClassExpr);
+    if (!(v instanceof Boolean)) {
+      throw new LossException(
+          fn, "per_class is " + LossOptions.describe(v) + "; expected true or false");
+    }
+    return (Boolean) v;
+  }
+
+  private LossOptions options(String fn, Map<String, Expression> named) {
+    LossOptions.Builder builder = LossOptions.builder(loss);
+    for (Map.Entry<String, Expression> option : named.entrySet()) {
+      String key = option.getKey();
+      if (loss.option(key) == null && Loss.all().stream().allMatch(l -> l.option(key) == null)) {
+        List<String> accepted = argumentNames(loss, output);
+        throw new LossException(
+            fn,
+            "unknown option '"
+                + key
+                + "'"
+                + Suggest.didYouMean(key, accepted)
+                + "; "
+                + fn
+                + " takes "
+                + String.join(", ", accepted));
+      }
+      builder.set(key, constant(fn, key, option.getValue()));
+    }
+    LossOptions options = builder.build();
+    if (options.reduction() == Reduction.NONE && output != Output.VALUE) {
+      throw new LossException(
+          fn,
+          "reduction 'none' gives per-row losses; use "
+              + loss.sqlName()
+              + "(..., reduction => 'none') for them");
+    }
+    return options;
+  }
+
+  /** Whether a column read by {@code reader} (null: no reader for its type) fits {@code a}. */
+  private static boolean accepts(Arg.Accepts a, ColumnReader reader, boolean firstIsVector) {
+    if (reader == null) {
+      return false;
+    }
+    boolean vector = reader.isVector() && !reader.isIntegerArray();
+    switch (a) {
+      case VECTOR:
+      case CLASS_INDEX_OR_PROBABILITIES:
+        return vector;
+      case VALUES:
+        return vector || !reader.isVector();
+      case LIKE_FIRST:
+        return firstIsVector ? vector : !reader.isVector();
+      case LIKE_FIRST_OR_ROW_VALUE:
+        return firstIsVector ? vector || !reader.isVector() : !reader.isVector();
+      case ROW_VALUE:
+        return !reader.isVector();
+      case CLASS_INDICES:
+        return reader.isVector();
+      default:
+        return false;
+    }
+  }
+
+  /** What an argument of kind {@code a} takes, for messages. */
+  private String expected(Arg.Accepts a, boolean firstIsVector) {
+    String vectors = "array<float>, array<double> or an MLlib vector";
+    switch (a) {
+      case VECTOR:
+        return vectors;
+      case VALUES:
+        return "array<float>, array<double>, an MLlib vector, or a number per row";
+      case LIKE_FIRST:
+        return firstIsVector ? vectors + ", like the input" : "a number per row, like the input";
+      case LIKE_FIRST_OR_ROW_VALUE:
+        return firstIsVector
+            ? vectors + " like the input, or a number per row"
+            : "a number per row, like the input";
+      case ROW_VALUE:
+        return "a number per row";
+      case CLASS_INDEX:
+        return "a class index (an integer, or a double holding a whole number)";
+      case CLASS_INDEX_OR_PROBABILITIES:
+        return "a class index, or probabilities as " + vectors;
+      case CLASS_INDICES:
+        return "class indices as array<int>, array<bigint> or " + vectors;
+      default:
+        throw new IllegalStateException(a.toString());
+    }
+  }
+
   private static void put(String fn, Map<String, Expression> named, String key, Expression e) {
     if (named.containsKey(key)) {
-      throw new LossException(fn + ": argument " + key + " is given twice");
+      throw new LossException(fn, "argument " + key + " is given twice");
     }
     named.put(key, e);
   }
@@ -230,15 +304,8 @@ final class LossCall implements Serializable {
   private static LossException typeError(
       String fn, String role, String column, DataType type, String expected) {
     return new LossException(
-        fn
-            + ": "
-            + role
-            + " column "
-            + column
-            + " has type "
-            + type.simpleString()
-            + "; expected "
-            + expected);
+        fn,
+        role + " column " + column + " has type " + type.simpleString() + "; expected " + expected);
   }
 
   static String columnName(Expression e) {
@@ -247,8 +314,12 @@ final class LossCall implements Serializable {
 
   /** The argument names {@code loss} accepts with this output, in documentation order. */
   static List<String> argumentNames(Loss loss, Output output) {
-    List<String> names = new ArrayList<>(List.of(INPUT, TARGET, SAMPLE_WEIGHT));
-    for (LossOptions.Option o : LossOptions.Option.allowedFor(loss)) {
+    List<String> names = new ArrayList<>();
+    for (Arg a : loss.arguments()) {
+      names.add(a.name());
+    }
+    names.add(SAMPLE_WEIGHT);
+    for (LossOption<?> o : loss.options()) {
       names.add(o.key());
     }
     if (output == Output.STATS) {
@@ -258,15 +329,17 @@ final class LossCall implements Serializable {
   }
 
   /** Evaluates a constant option once, as a Java value (numbers, strings, booleans, lists). */
-  private static Object constant(String fn, String key, Expression e) {
+  private Object constant(String fn, String key, Expression e) {
     if (!e.foldable()) {
       throw new LossException(
-          fn
-              + ": option "
+          fn,
+          "option "
               + key
               + " must be a constant, got "
               + e.sql()
-              + "; only input, target and sample_weight may name columns");
+              + "; only "
+              + String.join(", ", positionalList())
+              + " and sample_weight may name columns");
     }
     return toJava(e.eval(null), e.dataType());
   }
@@ -312,20 +385,17 @@ final class LossCall implements Serializable {
     return bound;
   }
 
-  ColumnReader inputReader() {
-    return inputReader;
-  }
-
   RowReader rowReader() {
     return rowReader;
   }
 
-  boolean classIndexTarget() {
-    return classIndexTarget;
+  /** The number of positional arguments. */
+  int arity() {
+    return loss.arguments().size();
   }
 
   boolean hasSampleWeight() {
-    return deliveredTypes.length == 3;
+    return deliveredTypes.length > arity();
   }
 
   DataType[] deliveredTypes() {
@@ -334,9 +404,7 @@ final class LossCall implements Serializable {
 
   /** The argument expressions in the order the function reads them. */
   List<Expression> children() {
-    List<Expression> c = new ArrayList<>(3);
-    c.add(inputExpr);
-    c.add(targetExpr);
+    List<Expression> c = new ArrayList<>(argExprs);
     if (sampleWeightExpr != null) {
       c.add(sampleWeightExpr);
     }
@@ -345,5 +413,25 @@ final class LossCall implements Serializable {
 
   boolean isRowFunction() {
     return bound.options().reduction() == Reduction.NONE;
+  }
+
+  /** Two calls are equal when they evaluate the same loss the same way over the same types. */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof LossCall)) {
+      return false;
+    }
+    LossCall c = (LossCall) o;
+    return loss.equals(c.loss)
+        && output == c.output
+        && bound.perClass() == c.bound.perClass()
+        && bound.options().equals(c.bound.options())
+        && bound.columns().equals(c.bound.columns())
+        && Arrays.equals(deliveredTypes, c.deliveredTypes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(loss, output, bound.options(), bound.columns());
   }
 }

@@ -1,6 +1,7 @@
 package io.github.sparkloss.spark;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Arg;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.shim.ScalaShim;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,9 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 
 /**
  * The SQL functions sparkloss registers: for each loss {@code name}, the aggregate {@code
- * name(...)} (or the per-row function with {@code reduction => 'none'}), {@code name_per_class} and
- * {@code name_stats}. Each builder parses and binds its arguments at analysis time.
+ * name(...)} (or the per-row function with {@code reduction => 'none'}), {@code name_per_class}
+ * (for the losses that have a per-class breakdown) and {@code name_stats}. Each builder parses and
+ * binds its arguments at analysis time.
  */
 public final class LossFunctions {
   private LossFunctions() {}
@@ -24,8 +26,11 @@ public final class LossFunctions {
   /** Every sparkloss SQL function. */
   public static List<Spec> all() {
     List<Spec> out = new ArrayList<>();
-    for (Loss loss : Loss.values()) {
+    for (Loss loss : Loss.all()) {
       for (Output output : Output.values()) {
+        if (output == Output.PER_CLASS && !loss.hasPerClass()) {
+          continue;
+        }
         out.add(
             new Spec(
                 output.functionName(loss), info(loss, output), args -> build(loss, output, args)));
@@ -71,14 +76,21 @@ public final class LossFunctions {
         break;
       default:
         what =
-            "Computes torch.nn.functional."
-                + loss.sqlName()
+            "Computes "
+                + loss.reference()
                 + " over the group (reduction 'none' gives per-row losses).";
         break;
     }
-    String usage = name + "(input, target [, option => value ...]) - " + what;
+    List<String> args = new ArrayList<>();
+    for (Arg a : loss.arguments()) {
+      args.add(a.name());
+    }
+    String positional = String.join(", ", args);
+    String usage = name + "(" + positional + " [, option => value ...]) - " + what;
     String extended =
-        "\n    Arguments:\n      * input, target - columns, by position or by name\n"
+        "\n    Arguments:\n      * "
+            + positional
+            + " - columns, by position or by name\n"
             + "      * sample_weight - a numeric column: a row of weight s counts as s rows\n"
             + "      * options, named constants: "
             + optionList(loss)
@@ -87,10 +99,6 @@ public final class LossFunctions {
   }
 
   private static String optionList(Loss loss) {
-    StringBuilder sb = new StringBuilder();
-    for (var o : io.github.sparkloss.options.LossOptions.Option.allowedFor(loss)) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(o.key());
-    }
-    return sb.toString();
+    return io.github.sparkloss.options.LossOptions.allowedList(loss);
   }
 }

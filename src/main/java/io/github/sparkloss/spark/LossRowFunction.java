@@ -26,8 +26,17 @@ final class LossRowFunction implements ScalarFunction<Object> {
   LossRowFunction(LossCall call) {
     this.call = call;
     this.bound = call.bound();
-    this.vectorResult =
-        !call.classIndexTarget() && call.inputReader().isVector() && call.loss().isElementwise();
+    this.vectorResult = bound.elementResults();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LossRowFunction && ((LossRowFunction) o).call.equals(call);
+  }
+
+  @Override
+  public int hashCode() {
+    return call.hashCode();
   }
 
   @Override
@@ -56,9 +65,9 @@ final class LossRowFunction implements ScalarFunction<Object> {
     }
     RowReader reader = call.rowReader();
     switch (reader.read(in, r)) {
-      case RowReader.OK:
+      case OK:
         break;
-      case RowReader.NULL_ROW:
+      case NULL_ROW:
         return null;
       default:
         // Fails under on_bad_row fail; under skip the row's loss is null.

@@ -105,4 +105,20 @@ final class NumberReader implements Serializable {
         throw new IllegalStateException(kind.toString());
     }
   }
+
+  /** Integer element {@code i} of an array as a double (long values beyond 2^53 round). */
+  double getArrayDouble(org.apache.spark.sql.catalyst.util.ArrayData a, int i) {
+    switch (kind) {
+      case BYTE:
+        return a.getByte(i);
+      case SHORT:
+        return a.getShort(i);
+      case INT:
+        return a.getInt(i);
+      case LONG:
+        return a.getLong(i);
+      default:
+        throw new IllegalStateException(kind + " is not integral");
+    }
+  }
 }

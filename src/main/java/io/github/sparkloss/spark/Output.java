@@ -1,6 +1,6 @@
 package io.github.sparkloss.spark;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 
 /** What a SQL loss function returns; each has its own function name. */
 public enum Output {

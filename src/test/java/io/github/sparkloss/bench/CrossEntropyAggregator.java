@@ -2,7 +2,7 @@ package io.github.sparkloss.bench;
 
 import io.github.sparkloss.eval.BoundLoss;
 import io.github.sparkloss.eval.RowInput;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.TargetKind;
 import io.github.sparkloss.state.LossState;
@@ -35,7 +35,7 @@ public abstract class CrossEntropyAggregator<I> extends Aggregator<I, LossState,
   /** The bound loss, the same call sparkloss's {@code cross_entropy(logits, label)} binds. */
   private final BoundLoss bound =
       BoundLoss.bind(
-          LossOptions.defaults(Loss.CROSS_ENTROPY),
+          LossOptions.defaults(Loss.fromSqlName("cross_entropy")),
           TargetKind.CLASS_INDEX,
           BoundLoss.ColumnNames.of("logits", "label", null),
           false,

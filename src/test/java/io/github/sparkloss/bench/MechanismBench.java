@@ -4,7 +4,7 @@ import io.github.sparkloss.SparkLossExtensions;
 import io.github.sparkloss.eval.BoundLoss;
 import io.github.sparkloss.eval.RowInput;
 import io.github.sparkloss.kernel.CrossEntropy;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.TargetKind;
 import io.github.sparkloss.state.LossState;
@@ -468,7 +468,7 @@ public final class MechanismBench {
     }
     BoundLoss bound =
         BoundLoss.bind(
-            LossOptions.defaults(Loss.CROSS_ENTROPY),
+            LossOptions.defaults(Loss.fromSqlName("cross_entropy")),
             TargetKind.CLASS_INDEX,
             BoundLoss.ColumnNames.of("logits", "label", null),
             false,

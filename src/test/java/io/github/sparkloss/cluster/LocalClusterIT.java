@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkloss.SparkTestBase;
 import io.github.sparkloss.job.JobHarness;
 import io.github.sparkloss.job.LossEvalJob;
-import io.github.sparkloss.job.SyntheticLogs;
+import io.github.sparkloss.tools.SyntheticLogs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

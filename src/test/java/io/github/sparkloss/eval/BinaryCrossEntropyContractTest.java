@@ -1,16 +1,16 @@
 package io.github.sparkloss.eval;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of BinaryCrossEntropyMultiLabel. */
+/** Merge contract of binary_cross_entropy ({@code BCELoss}) over multi-label rows with weights. */
 class BinaryCrossEntropyContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
-    return LossOptions.builder(Loss.BINARY_CROSS_ENTROPY)
+    return LossOptions.builder(Loss.fromSqlName("binary_cross_entropy"))
         .weight(1, 2, 0.5, 1e-3, 7)
         .reduction(r)
         .build();

@@ -1,18 +1,20 @@
 package io.github.sparkloss.eval;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of BinaryCrossEntropyWithLogitsMultiLabel. */
+/**
+ * Merge contract of binary_cross_entropy_with_logits ({@code BCEWithLogitsLoss}) with pos_weight.
+ */
 class BinaryCrossEntropyWithLogitsContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
-    return LossOptions.builder(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS)
+    return LossOptions.builder(Loss.fromSqlName("binary_cross_entropy_with_logits"))
         .weight(1, 2, 0.5, 1e-3, 7)
-        .posWeight(1, 3, 0.1, 10, 1)
+        .set("pos_weight", new double[] {1, 3, 0.1, 10, 1})
         .reduction(r)
         .build();
   }

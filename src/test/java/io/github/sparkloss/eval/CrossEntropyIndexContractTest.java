@@ -1,19 +1,19 @@
 package io.github.sparkloss.eval;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of CrossEntropyIndex. */
+/** Merge contract of cross_entropy ({@code CrossEntropyLoss}) with class-index targets. */
 class CrossEntropyIndexContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
-    return LossOptions.builder(Loss.CROSS_ENTROPY)
+    return LossOptions.builder(Loss.fromSqlName("cross_entropy"))
         .weight(1, 2, 0.5, 1e-3, 7)
-        .ignoreIndex(4)
-        .labelSmoothing(0.05)
+        .set("ignore_index", 4)
+        .set("label_smoothing", 0.05)
         .reduction(r)
         .build();
   }

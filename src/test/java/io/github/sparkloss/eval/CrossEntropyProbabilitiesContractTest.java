@@ -1,18 +1,18 @@
 package io.github.sparkloss.eval;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of CrossEntropyProbabilities. */
+/** Merge contract of cross_entropy ({@code CrossEntropyLoss}) with probability targets. */
 class CrossEntropyProbabilitiesContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
-    return LossOptions.builder(Loss.CROSS_ENTROPY)
+    return LossOptions.builder(Loss.fromSqlName("cross_entropy"))
         .weight(1, 2, 0.5, 1e-3, 7)
-        .labelSmoothing(0.2)
+        .set("label_smoothing", 0.2)
         .reduction(r)
         .build();
   }

@@ -1,17 +1,20 @@
 package io.github.sparkloss.eval;
 
 import io.github.sparkloss.TestMath;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of KlDivergence. */
+/** Merge contract of kl_div ({@code KLDivLoss}) with per-element weights. */
 class KlDivContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
-    return LossOptions.builder(Loss.KL_DIV).weight(1, 2, 0.5, 1e-3, 7).reduction(r).build();
+    return LossOptions.builder(Loss.fromSqlName("kl_div"))
+        .weight(1, 2, 0.5, 1e-3, 7)
+        .reduction(r)
+        .build();
   }
 
   @Override

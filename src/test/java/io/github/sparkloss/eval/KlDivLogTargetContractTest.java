@@ -1,18 +1,21 @@
 package io.github.sparkloss.eval;
 
 import io.github.sparkloss.TestMath;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of KlDivergenceLogTarget. */
+/** Merge contract of kl_div ({@code KLDivLoss}) with log_target. */
 class KlDivLogTargetContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
     Reduction reduction = r == Reduction.MEAN ? Reduction.BATCHMEAN : r;
-    return LossOptions.builder(Loss.KL_DIV).logTarget(true).reduction(reduction).build();
+    return LossOptions.builder(Loss.fromSqlName("kl_div"))
+        .set("log_target", true)
+        .reduction(reduction)
+        .build();
   }
 
   @Override

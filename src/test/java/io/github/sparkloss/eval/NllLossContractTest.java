@@ -1,17 +1,20 @@
 package io.github.sparkloss.eval;
 
 import io.github.sparkloss.TestMath;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import java.util.Random;
 
-/** Merge contract of NllLossIndex. */
+/** Merge contract of nll_loss ({@code NLLLoss}). */
 class NllLossContractTest extends LossContractTest {
   @Override
   LossOptions options(Reduction r) {
-    return LossOptions.builder(Loss.NLL_LOSS).weight(3, 1, 1, 0.25, 2).reduction(r).build();
+    return LossOptions.builder(Loss.fromSqlName("nll_loss"))
+        .weight(3, 1, 1, 0.25, 2)
+        .reduction(r)
+        .build();
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.github.sparkloss.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.sparkloss.job.SyntheticLogs;
+import io.github.sparkloss.tools.SyntheticLogs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkloss.eval.BoundLoss;
 import io.github.sparkloss.eval.RowInput;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
@@ -176,7 +176,7 @@ public final class GoldenCase {
     return d;
   }
 
-  private static Object toJava(JsonNode n) {
+  static Object toJava(JsonNode n) {
     if (n.isArray()) {
       List<Object> l = new ArrayList<>();
       n.forEach(e -> l.add(toJava(e)));

@@ -23,10 +23,18 @@ class KernelGoldenTest {
 
   @Test
   void goldenFileRecordsTorchAndCoversEveryLoss() {
-    assertThat(GoldenCase.torchVersion()).startsWith("1.13");
-    assertThat(cases())
-        .extracting(c -> c.loss)
-        .containsAll(List.of(io.github.sparkloss.options.Loss.values()));
+    // Both files come from one run of the generator, with the torch it recorded.
+    assertThat(GoldenCase.torchVersion())
+        .matches("\\d+\\.\\d+\\..*")
+        .isEqualTo(FamilyCase.header("torch_version"));
+    // This file holds the first five losses; the family's file the others (FamilyKernelGoldenTest).
+    assertThat(cases().stream().map(c -> c.loss.sqlName()).distinct())
+        .containsExactlyInAnyOrder(
+            "cross_entropy",
+            "nll_loss",
+            "binary_cross_entropy",
+            "binary_cross_entropy_with_logits",
+            "kl_div");
     assertThat(cases()).hasSizeGreaterThan(300);
   }
 

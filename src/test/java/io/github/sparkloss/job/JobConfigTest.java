@@ -3,7 +3,10 @@ package io.github.sparkloss.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.BCEWithLogitsLoss;
+import io.github.sparkloss.loss.CrossEntropyLoss;
+import io.github.sparkloss.loss.KLDivLoss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
@@ -52,17 +55,17 @@ class JobConfigTest {
     assertThat(cfg.metrics()).hasSize(1);
     JobConfig.Metric m = cfg.metrics().get(0);
     assertThat(m.name()).isEqualTo("ce");
-    assertThat(m.loss()).isEqualTo(Loss.CROSS_ENTROPY);
+    assertThat(m.loss()).isEqualTo(Loss.fromSqlName("cross_entropy"));
     assertThat(m.input()).isEqualTo("logits");
-    assertThat(m.target()).isEqualTo("y");
+    assertThat(m.arguments().get(1)).isEqualTo("y");
     assertThat(m.sampleWeight()).isNull();
     assertThat(m.perClass()).isFalse();
     assertThat(m.perRow()).isFalse();
     // PyTorch's defaults: mean, ignore_index -100 (not "set"), no weight, no smoothing.
     assertThat(m.options().namedArguments())
-        .isEqualTo(LossOptions.defaults(Loss.CROSS_ENTROPY).namedArguments());
+        .isEqualTo(LossOptions.defaults(Loss.fromSqlName("cross_entropy")).namedArguments());
     assertThat(m.options().reduction()).isEqualTo(Reduction.MEAN);
-    assertThat(m.options().ignoreIndexSet()).isFalse();
+    assertThat(m.options().isSet(CrossEntropyLoss.IGNORE_INDEX)).isFalse();
     assertThat(m.options().onBadRow()).isEqualTo(OnBadRow.FAIL);
   }
 
@@ -116,29 +119,29 @@ class JobConfigTest {
     assertThat(cfg.metrics()).allMatch(m -> m.options().onBadRow() == OnBadRow.SKIP);
 
     JobConfig.Metric ce = cfg.metrics().get(0);
-    assertThat(ce.loss()).isEqualTo(Loss.CROSS_ENTROPY);
+    assertThat(ce.loss()).isEqualTo(Loss.fromSqlName("cross_entropy"));
     assertThat(ce.options().weight()).containsExactly(1.0, 2.5, 0.5);
-    assertThat(ce.options().ignoreIndex()).isEqualTo(0L);
-    assertThat(ce.options().ignoreIndexSet()).isTrue();
-    assertThat(ce.options().labelSmoothing()).isEqualTo(0.1);
+    assertThat(ce.options().get(CrossEntropyLoss.IGNORE_INDEX)).isEqualTo(0L);
+    assertThat(ce.options().isSet(CrossEntropyLoss.IGNORE_INDEX)).isTrue();
+    assertThat(ce.options().get(CrossEntropyLoss.LABEL_SMOOTHING)).isEqualTo(0.1);
     assertThat(ce.options().reduction()).isEqualTo(Reduction.SUM);
     assertThat(ce.sampleWeight()).isEqualTo("sw");
     assertThat(ce.perClass()).isTrue();
 
     JobConfig.Metric nll = cfg.metrics().get(1);
-    assertThat(nll.loss()).isEqualTo(Loss.NLL_LOSS);
+    assertThat(nll.loss()).isEqualTo(Loss.fromSqlName("nll_loss"));
     assertThat(nll.input()).isEqualTo("lp");
     assertThat(nll.options().reduction()).isEqualTo(Reduction.MEAN);
 
     JobConfig.Metric bcel = cfg.metrics().get(2);
-    assertThat(bcel.loss()).isEqualTo(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS);
-    assertThat(bcel.options().posWeight()).containsExactly(3.0, 0.5);
+    assertThat(bcel.loss()).isEqualTo(Loss.fromSqlName("binary_cross_entropy_with_logits"));
+    assertThat(bcel.options().get(BCEWithLogitsLoss.POS_WEIGHT)).containsExactly(3.0, 0.5);
     assertThat(bcel.options().weight()).containsExactly(1.0, 1.0);
 
     assertThat(cfg.metrics().get(3).options().weight()).containsExactly(2.0);
 
     JobConfig.Metric kl = cfg.metrics().get(4);
-    assertThat(kl.options().logTarget()).isTrue();
+    assertThat(kl.options().get(KLDivLoss.LOG_TARGET)).isTrue();
     assertThat(kl.options().reduction()).isEqualTo(Reduction.BATCHMEAN);
     assertThat(kl.perClass()).isFalse();
 
@@ -196,7 +199,7 @@ class JobConfigTest {
     assertThat(cfg.inputOptions()).containsExactly(Map.entry("multiLine", "true"));
     assertThat(cfg.groupBy()).containsExactly("model");
     assertThat(cfg.metrics().get(0).options().weight()).containsExactly(1.0, 2.0);
-    assertThat(cfg.metrics().get(0).options().ignoreIndex()).isEqualTo(1L);
+    assertThat(cfg.metrics().get(0).options().get(CrossEntropyLoss.IGNORE_INDEX)).isEqualTo(1L);
 
     // A .json file is parsed as strict JSON: HOCON's unquoted strings are a syntax error.
     Path hoconInJson = JobHarness.write(dir.resolve("bad.json"), minimal(CE));
@@ -233,8 +236,8 @@ class JobConfigTest {
   private static final String TOP =
       "; expected one of group_by, input, metrics, on_bad_row, output";
   private static final String METRIC =
-      "; expected one of ignore_index, input, label_smoothing, log_target, loss, name, per_class,"
-          + " pos_weight, reduction, sample_weight, target, weight";
+      "; expected one of ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
+          + " sample_weight, target, weight";
 
   /** An unknown key anywhere: named with its path, the nearest valid key suggested. */
   static Stream<Arguments> unknownKeys() {
@@ -283,12 +286,14 @@ class JobConfigTest {
             "unknown key 'metrics[0].sampleweight' (did you mean 'sample_weight'?)" + METRIC),
         Arguments.of(
             minimal("{ name = k, loss = kl_div, input = a, target = b, logtarget = true }"),
-            "unknown key 'metrics[0].logtarget' (did you mean 'log_target'?)" + METRIC),
+            "unknown key 'metrics[0].logtarget' (did you mean 'log_target'?); expected one of input,"
+                + " log_target, loss, name, per_class, reduction, sample_weight, target, weight"),
         Arguments.of(
             minimal(
                 "{ name = b, loss = binary_cross_entropy_with_logits, input = a, target = b,"
                     + " posweight = [2] }"),
-            "unknown key 'metrics[0].posweight' (did you mean 'pos_weight'?)" + METRIC),
+            "unknown key 'metrics[0].posweight' (did you mean 'pos_weight'?); expected one of input,"
+                + " loss, name, per_class, pos_weight, reduction, sample_weight, target, weight"),
         Arguments.of(
             minimal("{ name = ce, loss = cross_entropy, input = a, target = b, perclass = true }"),
             "unknown key 'metrics[0].perclass' (did you mean 'per_class'?)" + METRIC),
@@ -381,7 +386,11 @@ class JobConfigTest {
         Arguments.of(
             minimal("{ name = ce, loss = cross_entropi, input = a, target = b }"),
             "metrics[0].loss: unknown loss 'cross_entropi'; expected one of cross_entropy,"
-                + " nll_loss, binary_cross_entropy, binary_cross_entropy_with_logits, kl_div"),
+                + " nll_loss, binary_cross_entropy, binary_cross_entropy_with_logits, kl_div"
+                + ", mse_loss, l1_loss, smooth_l1_loss, huber_loss, poisson_nll_loss, gaussian_nll_loss,"
+                + " soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,"
+                + " multilabel_margin_loss, hinge_embedding_loss, margin_ranking_loss,"
+                + " cosine_embedding_loss, triplet_margin_loss, sigmoid_focal_loss"),
         Arguments.of(
             minimal("{ name = ce, loss = cross_entropy, input = a, target = b, reduction = avg }"),
             "metrics[0].reduction: cross_entropy: reduction 'avg' is not supported; expected one"
@@ -400,18 +409,18 @@ class JobConfigTest {
             minimal(
                 "{ name = ce, loss = cross_entropy, input = a, target = b, label_smoothing = 1.5"
                     + " }"),
-            "metrics[0]: cross_entropy: label_smoothing must be in [0, 1]: 1.5"),
+            "metrics[0].label_smoothing: cross_entropy: label_smoothing must be in [0, 1]: 1.5"),
         Arguments.of(
             minimal(
                 "{ name = ce, loss = cross_entropy, input = a, target = b, label_smoothing = -0.1"
                     + " }"),
-            "metrics[0]: cross_entropy: label_smoothing must be in [0, 1]: -0.1"),
+            "metrics[0].label_smoothing: cross_entropy: label_smoothing must be in [0, 1]: -0.1"),
         Arguments.of(
             minimal("{ name = n, loss = nll_loss, input = a, target = b, weight = [1, 0.5, -2] }"),
-            "metrics[0]: nll_loss: weight[2] must be finite and >= 0: -2 in [1, 0.5, -2]"),
+            "metrics[0].weight: nll_loss: weight[2] must be finite and >= 0: -2 in [1, 0.5, -2]"),
         Arguments.of(
             minimal("{ name = n, loss = nll_loss, input = a, target = b, weight = [] }"),
-            "metrics[0]: nll_loss: weight is empty; expected one entry per class"),
+            "metrics[0].weight: nll_loss: weight is empty; expected one entry per class"),
         Arguments.of(
             minimal("{ name = n, loss = nll_loss, input = a, target = b, weight = [1, a] }"),
             "metrics[0].weight: nll_loss: weight[1] is 'a'; expected a number"),
@@ -422,7 +431,7 @@ class JobConfigTest {
             minimal(
                 "{ name = b, loss = binary_cross_entropy_with_logits, input = a, target = b,"
                     + " pos_weight = [1, -1] }"),
-            "metrics[0]: binary_cross_entropy_with_logits: pos_weight[1] must be finite and >= 0:"
+            "metrics[0].pos_weight: binary_cross_entropy_with_logits: pos_weight[1] must be finite and >= 0:"
                 + " -1 in [1, -1]"),
         Arguments.of(
             minimal(

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sparkloss.SparkTestBase;
+import io.github.sparkloss.tools.SyntheticLogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -914,8 +915,8 @@ class LossEvalJobTest extends SparkTestBase {
             "loss-eval: config "
                 + config
                 + ": unknown key 'metrics[0].weights' (did you mean 'weight'?); expected one of"
-                + " ignore_index, input, label_smoothing, log_target, loss, name, per_class,"
-                + " pos_weight, reduction, sample_weight, target, weight");
+                + " ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
+                + " sample_weight, target, weight");
     assertThat(listing(out)).isEmpty();
 
     Path badOption = data.resolve("conf/bad-option.conf");

@@ -6,6 +6,7 @@ import static io.github.sparkloss.job.JobHarness.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sparkloss.SparkTestBase;
+import io.github.sparkloss.tools.SyntheticLogs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.sparkloss.SparkTestBase;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.CrossEntropyLoss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
@@ -138,6 +139,7 @@ class LossEvaluatorTest extends SparkTestBase {
     assertThat(Arrays.stream(e.params()).map(Param::name))
         .containsExactlyInAnyOrder(
             "loss",
+            "options",
             "inputKind",
             "predictionCol",
             "labelCol",
@@ -184,7 +186,7 @@ class LossEvaluatorTest extends SparkTestBase {
         .isEqualTo(
             "nll_loss(reduction=sum, weight=[1.0, 2.0, 0.5, 1.0], ignore_index=3, on_bad_row=skip)");
 
-    e.setLoss(Loss.BINARY_CROSS_ENTROPY_WITH_LOGITS)
+    e.setLoss(Loss.fromSqlName("binary_cross_entropy_with_logits"))
         .setInputKind("logits")
         .setPosWeight(1, 3, 1, 1)
         .clear(e.ignoreIndex());
@@ -204,7 +206,7 @@ class LossEvaluatorTest extends SparkTestBase {
 
     LossEvaluator ce = new LossEvaluator().setLabelSmoothing(0.25);
     assertThat(ce.getLabelSmoothing()).isEqualTo(0.25);
-    assertThat(ce.lossOptions().labelSmoothing()).isEqualTo(0.25);
+    assertThat(ce.lossOptions().get(CrossEntropyLoss.LABEL_SMOOTHING)).isEqualTo(0.25);
   }
 
   @Test
@@ -213,11 +215,15 @@ class LossEvaluatorTest extends SparkTestBase {
     assertMessage(
         () -> e.setLoss("xentropy"),
         "unknown loss 'xentropy'; expected one of cross_entropy, nll_loss, binary_cross_entropy,"
-            + " binary_cross_entropy_with_logits, kl_div");
+            + " binary_cross_entropy_with_logits, kl_div"
+            + ", mse_loss, l1_loss, smooth_l1_loss, huber_loss, poisson_nll_loss, gaussian_nll_loss,"
+            + " soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,"
+            + " multilabel_margin_loss, hinge_embedding_loss, margin_ranking_loss,"
+            + " cosine_embedding_loss, triplet_margin_loss, sigmoid_focal_loss");
     assertMessage(
         () -> e.setInputKind("logit"),
         "LossEvaluator: inputKind 'logit' is not supported; expected one of logits, probability,"
-            + " log_probability");
+            + " log_probability, value");
     assertMessage(
         () -> e.setReduction("none"),
         "LossEvaluator: reduction 'none' gives per-row losses, not a metric; expected one of mean,"

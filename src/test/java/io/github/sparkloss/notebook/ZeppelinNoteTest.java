@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkloss.SparkLoss;
 import io.github.sparkloss.SparkLossExtensions;
 import io.github.sparkloss.TestMath;
-import io.github.sparkloss.job.SyntheticLogs;
+import io.github.sparkloss.tools.SyntheticLogs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
@@ -199,6 +199,7 @@ class ZeppelinNoteTest {
             "Cross entropy per class",
             "Weighted losses",
             "Label smoothing and soft targets",
+            "Regression losses",
             "The hardest rows");
   }
 
@@ -238,6 +239,7 @@ class ZeppelinNoteTest {
     checkPerClass(results.get("Cross entropy per class"));
     checkWeighted(results.get("Weighted losses"));
     checkSmoothed(results.get("Label smoothing and soft targets"));
+    checkRegression(results.get("Regression losses"));
     checkHardest(results.get("The hardest rows"));
   }
 
@@ -336,6 +338,23 @@ class ZeppelinNoteTest {
         });
   }
 
+  private static void checkRegression(Result result) {
+    List<Row> rows = result.rows();
+    assertThat(result.columns())
+        .containsExactly("model", "mse", "mae", "huber", "poisson_nll", "gaussian_nll");
+    forEachModel(
+        rows,
+        (r, g, labelled) -> {
+          // A number per row: C = 1, so 'mean' divides by the labelled rows.
+          assertClose(r, 1, mean(labelled, x -> square(score(x) - x.label())));
+          assertClose(r, 2, mean(labelled, x -> Math.abs(score(x) - x.label())));
+          assertClose(r, 3, mean(labelled, x -> huber(score(x), x.label(), 0.5)));
+          assertClose(r, 4, mean(labelled, x -> poissonNllOfRate(score(x), x.label(), 1e-8)));
+          assertClose(
+              r, 5, mean(labelled, x -> gaussianNll(score(x), x.label(), scoreVariance(x), 1e-6)));
+        });
+  }
+
   private static void checkHardest(Result result) {
     List<Row> rows = result.rows();
     assertThat(result.columns()).containsExactly("id", "model", "label", "loss");
@@ -411,6 +430,54 @@ class ZeppelinNoteTest {
       l += xlogy - t[k] * x[k];
     }
     return l;
+  }
+
+  /**
+   * The expected class under the row's probabilities, {@code sum_k k * probs[k]}, added in index
+   * order as the note's {@code aggregate(transform(...))} adds it.
+   */
+  private static double score(LogRow x) {
+    double s = 0.0;
+    double[] p = x.probs();
+    for (int k = 0; k < p.length; k++) {
+      s = s + k * p[k];
+    }
+    return s;
+  }
+
+  /** {@code sum_k k^2 probs[k] - score^2}, floored at 0 as the note floors it. */
+  private static double scoreVariance(LogRow x) {
+    double s = 0.0;
+    double[] p = x.probs();
+    for (int k = 0; k < p.length; k++) {
+      s = s + k * k * p[k];
+    }
+    double score = score(x);
+    return Math.max(s - score * score, 0.0);
+  }
+
+  private static double square(double d) {
+    return d * d;
+  }
+
+  /**
+   * huber_loss: {@code 0.5 d^2} where {@code |d| < delta}, else {@code delta (|d| - 0.5 delta)}.
+   */
+  private static double huber(double x, double y, double delta) {
+    double z = Math.abs(x - y);
+    return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta);
+  }
+
+  /** poisson_nll_loss with {@code log_input => false}: {@code x - y ln(x + eps)}. */
+  private static double poissonNllOfRate(double x, double y, double eps) {
+    return x - y * Math.log(x + eps);
+  }
+
+  /** gaussian_nll_loss: {@code 0.5 (ln v + d^2 / v)} with {@code v = max(var, eps)}. */
+  private static double gaussianNll(double x, double y, double var, double eps) {
+    double v = Math.max(var, eps);
+    double d = x - y;
+    return 0.5 * (Math.log(v) + d * d / v);
   }
 
   // ---- exact sums and comparisons ----

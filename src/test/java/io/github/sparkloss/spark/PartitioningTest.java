@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The same rows, split into 1, 2, 7 or 64 partitions (empty and single-row partitions included) and
- * shuffled into different orders, give bit-identical results for every loss through Spark SQL.
- * Sample weights and logits span many orders of magnitude, so a plain double sum would not.
+ * shuffled into different orders, give bit-identical results for every loss through Spark SQL (each
+ * loss of the registry appears in {@code CALLS}). Sample weights and logits span many orders of
+ * magnitude, so a plain double sum would not.
  */
 class PartitioningTest extends SparkTestBase {
   private static final int C = 5;
@@ -39,6 +40,29 @@ class PartitioningTest extends SparkTestBase {
     "kl_div_stats(logprobs, probs, reduction => 'batchmean', sample_weight => sw,"
         + " per_class => true)",
     "kl_div_stats(logprobs, logprobs2, log_target => true, per_class => true)",
+    "mse_loss_stats(logits, multi, sample_weight => sw, per_class => true)",
+    "l1_loss_stats(logits, probs, per_class => true)",
+    "smooth_l1_loss_stats(logits, multi, beta => 0.5, sample_weight => sw, per_class => true)",
+    "huber_loss_stats(logits, probs, delta => 0.3, reduction => 'sum', sample_weight => sw,"
+        + " per_class => true)",
+    "poisson_nll_loss_stats(logprobs, multi, full => true, sample_weight => sw, per_class => true)",
+    "gaussian_nll_loss_stats(logits, multi, probs, full => true, sample_weight => sw,"
+        + " per_class => true)",
+    "gaussian_nll_loss_stats(logits, multi, sw)",
+    "soft_margin_loss_stats(logits, multi, per_class => true)",
+    "multilabel_soft_margin_loss_stats(logits, multi, weight => array(1, 2, 3, 4, 5),"
+        + " sample_weight => sw, per_class => true)",
+    "multi_margin_loss_stats(logits, label, p => 2, margin => 0.5, weight => array(1, 2, 3, 4, 5),"
+        + " sample_weight => sw, per_class => true, on_bad_row => 'skip')",
+    "multilabel_margin_loss_stats(logits, transform(multi, x -> CAST(x AS INT)),"
+        + " sample_weight => sw)",
+    "hinge_embedding_loss_stats(logits, multi, margin => 0.5, per_class => true)",
+    "margin_ranking_loss_stats(logits, logprobs, multi, margin => 0.1, sample_weight => sw,"
+        + " per_class => true)",
+    "cosine_embedding_loss_stats(logits, probs, CAST(label % 3 - 1 AS DOUBLE), margin => 0.2,"
+        + " sample_weight => sw)",
+    "triplet_margin_loss_stats(logits, probs, logprobs, swap => true, sample_weight => sw)",
+    "sigmoid_focal_loss_stats(logits, multi, sample_weight => sw, per_class => true)",
   };
 
   private static Dataset<Row> big;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.sparkloss.LossColumn;
 import io.github.sparkloss.SparkLoss;
 import io.github.sparkloss.TestMath;
-import io.github.sparkloss.options.Loss;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.Reduction;
 import java.util.ArrayList;
@@ -90,19 +90,47 @@ class RegistrationTest {
     }
   }
 
+  /** Columns of the right kind for each loss. */
+  private static final java.util.Map<String, String> ARGUMENTS = new java.util.HashMap<>();
+
+  static {
+    String[] pairs = {
+      "cross_entropy", "logits, label",
+      "nll_loss", "logp, label",
+      "binary_cross_entropy", "probs, multi",
+      "binary_cross_entropy_with_logits", "logits, multi",
+      "kl_div", "logp, probs",
+      "mse_loss", "logits, multi",
+      "l1_loss", "logits, multi",
+      "smooth_l1_loss", "logits, multi",
+      "huber_loss", "logits, multi",
+      "poisson_nll_loss", "logits, multi",
+      "gaussian_nll_loss", "logits, multi, probs",
+      "soft_margin_loss", "logits, multi",
+      "multilabel_soft_margin_loss", "logits, multi",
+      "multi_margin_loss", "logits, label",
+      "multilabel_margin_loss", "logits, transform(multi, x -> CAST(x AS INT))",
+      "hinge_embedding_loss", "logits, multi",
+      "margin_ranking_loss", "logits, probs, multi",
+      "cosine_embedding_loss", "logits, probs, w",
+      "triplet_margin_loss", "logits, probs, logp",
+      "sigmoid_focal_loss", "logits, multi",
+    };
+    for (int i = 0; i < pairs.length; i += 2) {
+      ARGUMENTS.put(pairs[i], pairs[i + 1]);
+    }
+  }
+
   /** Every SQL function sparkloss registers, with arguments of the right kind. */
   private static List<String> allCalls() {
     List<String> calls = new ArrayList<>();
-    for (Loss loss : Loss.values()) {
-      String args =
-          switch (loss) {
-            case CROSS_ENTROPY -> "logits, label";
-            case NLL_LOSS -> "logp, label";
-            case BINARY_CROSS_ENTROPY -> "probs, multi";
-            case BINARY_CROSS_ENTROPY_WITH_LOGITS -> "logits, multi";
-            case KL_DIV -> "logp, probs";
-          };
+    for (Loss loss : Loss.all()) {
+      String args = ARGUMENTS.get(loss.sqlName());
+      assertThat(args).as("arguments of %s", loss).isNotNull();
       for (Output output : Output.values()) {
+        if (output == Output.PER_CLASS && !loss.hasPerClass()) {
+          continue;
+        }
         calls.add(output.functionName(loss) + "(" + args + ")");
       }
     }
@@ -126,12 +154,12 @@ class RegistrationTest {
   }
 
   @Test
-  void registerMakesAllFifteenFunctionsAvailableAndIsIdempotent() {
+  void registerMakesEveryFunctionAvailableAndIsIdempotent() {
     SparkSession session = spark.newSession();
     // Temporary views belong to a session: the same rows again in this one.
     session.createDataFrame(rows, df.schema()).createOrReplaceTempView(VIEW);
     List<String> calls = allCalls();
-    assertThat(calls).hasSize(15);
+    assertThat(calls).hasSize(LossFunctions.all().size()).hasSize(57);
     assertThatThrownBy(() -> session.sql("SELECT " + calls.get(14) + " FROM " + VIEW))
         .isInstanceOf(AnalysisException.class)
         .hasMessageContaining("UNRESOLVED_ROUTINE");

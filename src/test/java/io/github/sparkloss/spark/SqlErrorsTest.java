@@ -251,7 +251,7 @@ class SqlErrorsTest extends SparkTestBase {
         Arguments.of(
             "cross_entropy(logits, label, w)",
             "cross_entropy: takes 2 positional arguments (input, target) but got 3; give options"
-                + " by name, e.g. cross_entropy(logits, label, reduction => 'sum')"),
+                + " by name, e.g. cross_entropy(input, target, reduction => 'sum')"),
         Arguments.of(
             "cross_entropy(logits)",
             "cross_entropy: missing target; expected cross_entropy(input, target[, option =>"

@@ -1,5 +1,8 @@
-package io.github.sparkloss.job;
+package io.github.sparkloss.tools;
 
+import io.github.sparkloss.job.JobException;
+import io.github.sparkloss.job.LossEvalJob;
+import io.github.sparkloss.job.PathGuard;
 import io.github.sparkloss.kernel.CrossEntropy;
 import java.util.Iterator;
 import java.util.SplittableRandom;
