@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparkloss.eval.BoundLoss;
 import io.github.sparkloss.eval.RowInput;
+import io.github.sparkloss.loss.Binding;
+import io.github.sparkloss.loss.CrossEntropyLoss;
 import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
-import io.github.sparkloss.options.TargetKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,109 +18,143 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One PyTorch golden vector from {@code src/test/resources/golden/pytorch-golden.json}, written by
- * {@code scripts/gen-golden}: the rows, the options, and PyTorch's expected value.
+ * One PyTorch golden vector, written by {@code scripts/gen-golden}: the rows of each positional
+ * argument of the loss, the options, and PyTorch's expected value. The first five losses come from
+ * {@code pytorch-golden.json} (input and target per case), the rest of the family from {@code
+ * pytorch-family-golden.json} (every argument by its PyTorch name); both read into this one form.
  */
 public final class GoldenCase {
-  public static final String RESOURCE = "/golden/pytorch-golden.json";
+  public static final String FIRST_FIVE = "/golden/pytorch-golden.json";
+  public static final String FAMILY = "/golden/pytorch-family-golden.json";
 
   public final String id;
   public final Loss loss;
   public final boolean float32;
-  public final boolean scalar;
-  public final String targetKind;
 
-  /** Rows x classes; scalar cases have one value per row. */
-  public final double[][] input;
+  /**
+   * Whether the case is of the family's file, where float32 cases hold float32 values in every
+   * argument; in the first five losses' file only the input is float32.
+   */
+  public final boolean family;
 
-  /** Class indices (index targets), else null. */
-  public final long[] indexTarget;
+  /** The argument names in PyTorch's order. */
+  public final List<String> names = new ArrayList<>();
 
-  /** Vector targets (rows x classes; scalar cases one per row), else null. */
-  public final double[][] vectorTarget;
+  /** Per argument: matrix, scalar, index, index_matrix or sign (a number per row). */
+  public final List<String> shapes = new ArrayList<>();
+
+  /** Per argument, rows x values (a number per row: one value). */
+  public final List<double[][]> args = new ArrayList<>();
 
   public final double[] sampleWeight;
-  public final Map<String, Object> options;
+  public final Map<String, Object> options = new LinkedHashMap<>();
   public final Reduction reduction;
   public final int numClasses;
   public final JsonNode expected;
   public final JsonNode expectedPerClass;
 
-  private GoldenCase(JsonNode c) {
+  private GoldenCase(JsonNode c, boolean family) {
     id = c.get("id").asText();
     loss = Loss.fromSqlName(c.get("loss").asText());
     float32 = c.get("input_dtype").asText().equals("float32");
-    scalar = c.get("input_shape").asText().equals("scalar");
-    targetKind = c.get("target_kind").asText();
-    JsonNode in = c.get("input");
-    input = new double[in.size()][];
-    for (int i = 0; i < in.size(); i++) {
-      input[i] = scalar ? new double[] {number(in.get(i))} : numbers(in.get(i));
-    }
-    JsonNode t = c.get("target");
-    if (targetKind.equals("index")) {
-      indexTarget = new long[t.size()];
-      for (int i = 0; i < t.size(); i++) {
-        indexTarget[i] = t.get(i).asLong();
-      }
-      vectorTarget = null;
+    this.family = family;
+    if (family) {
+      JsonNode shapeNode = c.get("arg_shapes");
+      c.get("args")
+          .fields()
+          .forEachRemaining(e -> add(e.getKey(), shapeNode.get(e.getKey()).asText(), e.getValue()));
     } else {
-      indexTarget = null;
-      vectorTarget = new double[t.size()][];
-      for (int i = 0; i < t.size(); i++) {
-        vectorTarget[i] = scalar ? new double[] {number(t.get(i))} : numbers(t.get(i));
-      }
+      String inputShape = c.get("input_shape").asText();
+      add("input", inputShape, c.get("input"));
+      add(
+          "target",
+          c.get("target_kind").asText().equals("index") ? "index" : inputShape,
+          c.get("target"));
     }
     JsonNode sw = c.get("sample_weight");
     sampleWeight = sw == null || sw.isNull() ? null : numbers(sw);
-    options = new LinkedHashMap<>();
     c.get("options").fields().forEachRemaining(e -> options.put(e.getKey(), toJava(e.getValue())));
     Object r = options.get("reduction");
     reduction = r == null ? Reduction.MEAN : Reduction.parse(loss, (String) r);
     numClasses =
         c.has("num_classes")
             ? c.get("num_classes").asInt()
-            : input.length > 0 ? input[0].length : 0;
+            : rows() > 0 ? args.get(0)[0].length : 0;
     expected = c.get("expected");
     expectedPerClass = c.get("expected_per_class");
   }
 
-  /** All cases, in file order. */
+  private void add(String name, String shape, JsonNode rows) {
+    names.add(name);
+    shapes.add(shape);
+    double[][] values = new double[rows.size()][];
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode v = rows.get(i);
+      values[i] = v.isArray() ? numbers(v) : new double[] {number(v)};
+    }
+    args.add(values);
+  }
+
+  /** Every case: the first five losses', then the family's, each in file order. */
   public static List<GoldenCase> all() {
-    try (InputStream in = GoldenCase.class.getResourceAsStream(RESOURCE)) {
-      JsonNode root = new ObjectMapper().readTree(in);
-      List<GoldenCase> cases = new ArrayList<>();
-      for (JsonNode c : root.get("cases")) {
-        cases.add(new GoldenCase(c));
+    List<GoldenCase> cases = new ArrayList<>();
+    for (String file : List.of(FIRST_FIVE, FAMILY)) {
+      for (JsonNode c : read(file).get("cases")) {
+        cases.add(new GoldenCase(c, file.equals(FAMILY)));
       }
-      return cases;
+    }
+    return cases;
+  }
+
+  private static JsonNode read(String resource) {
+    try (InputStream in = GoldenCase.class.getResourceAsStream(resource)) {
+      return new ObjectMapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The PyTorch version that produced the file. */
-  public static String torchVersion() {
-    try (InputStream in = GoldenCase.class.getResourceAsStream(RESOURCE)) {
-      return new ObjectMapper().readTree(in).get("torch_version").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** A header field of a golden file, e.g. torch_version. */
+  public static String header(String resource, String field) {
+    return read(resource).get(field).asText();
   }
 
   public int rows() {
-    return input.length;
+    return args.get(0).length;
   }
 
-  public TargetKind kind() {
-    switch (targetKind) {
-      case "index":
-        return TargetKind.CLASS_INDEX;
-      case "probs":
-        return TargetKind.PROBABILITIES;
-      default:
-        return TargetKind.ELEMENTWISE;
+  /** Whether argument {@code i} holds a vector per row. */
+  public boolean isVector(int i) {
+    String s = shapes.get(i);
+    return s.equals("matrix") || s.equals("index_matrix");
+  }
+
+  /** Whether argument {@code i} holds float32 values. */
+  public boolean isFloat32(int i) {
+    return float32 && (family || i == 0);
+  }
+
+  /** Whether argument {@code i} is a class index per row. */
+  public boolean isIndex(int i) {
+    return shapes.get(i).equals("index");
+  }
+
+  /** The rows whose class index is the case's ignore_index (0 unless the loss takes one). */
+  public long ignoredRows() {
+    if (loss.option(CrossEntropyLoss.IGNORE_INDEX.key()) == null) {
+      return 0;
     }
+    Object given = options.get(CrossEntropyLoss.IGNORE_INDEX.key());
+    long ignore = given == null ? LossOptions.DEFAULT_IGNORE_INDEX : ((Number) given).longValue();
+    long n = 0;
+    for (int a = 0; a < names.size(); a++) {
+      if (isIndex(a)) {
+        for (double[] v : args.get(a)) {
+          n += (long) v[0] == ignore ? 1 : 0;
+        }
+      }
+    }
+    return n;
   }
 
   public LossOptions lossOptions() {
@@ -129,24 +164,31 @@ public final class GoldenCase {
   }
 
   public BoundLoss bind(boolean perClass) {
+    boolean[] vector = new boolean[names.size()];
+    boolean index = false;
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = isVector(i);
+      index |= isIndex(i);
+    }
     return BoundLoss.bind(
         lossOptions(),
-        kind(),
-        BoundLoss.ColumnNames.of("input", "target", "sample_weight"),
-        perClass,
-        scalar);
+        new Binding(
+            loss.targetKind(!index && vector.length > 1 && vector[1]),
+            vector,
+            new BoundLoss.ColumnNames(new ArrayList<>(names), "sample_weight")),
+        perClass);
   }
 
   /** Fills {@code r} with row {@code i}. */
   public void fill(RowInput r, int i) {
-    double[] x = r.input(input[i].length);
-    System.arraycopy(input[i], 0, x, 0, input[i].length);
-    if (indexTarget != null) {
-      r.indexIsDouble = false;
-      r.index = indexTarget[i];
-    } else {
-      double[] t = r.target(vectorTarget[i].length);
-      System.arraycopy(vectorTarget[i], 0, t, 0, vectorTarget[i].length);
+    for (int a = 0; a < args.size(); a++) {
+      double[] v = args.get(a)[i];
+      if (isIndex(a)) {
+        r.indexIsDouble = false;
+        r.index = (long) v[0];
+      } else {
+        System.arraycopy(v, 0, r.slot(a, v.length), 0, v.length);
+      }
     }
     r.sampleWeight = sampleWeight == null ? 1.0 : sampleWeight[i];
   }

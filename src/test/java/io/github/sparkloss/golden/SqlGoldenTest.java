@@ -19,11 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * Every PyTorch golden vector through Spark SQL, with the options written as SQL named arguments,
- * in a session that knows sparkloss only through {@code spark.sql.extensions}. float32 cases run
- * over {@code array<float>} (or {@code float}) columns.
- */
+/** Every golden case through SQL: the value, the per-row losses, and per_class where recorded. */
 class SqlGoldenTest extends SparkTestBase {
 
   static List<GoldenCase> cases() {
@@ -34,7 +30,7 @@ class SqlGoldenTest extends SparkTestBase {
   @MethodSource("cases")
   void matchesPyTorchThroughSql(GoldenCase c) {
     table(c).createOrReplaceTempView("golden");
-    String call = call(c, c.loss.sqlName());
+    String call = call(c, c.loss.sqlName(), false);
     if (c.reduction == Reduction.NONE) {
       List<Row> rows = spark.sql("SELECT " + call + " FROM golden ORDER BY id").collectAsList();
       assertThat(rows).hasSize(c.rows());
@@ -54,15 +50,36 @@ class SqlGoldenTest extends SparkTestBase {
     }
     Row row = spark.sql("SELECT " + call + " FROM golden").first();
     assertClose(c.id, row.getDouble(0), GoldenCase.number(c.expected));
+    if (c.expectedPerClass != null) {
+      Row stats =
+          spark
+              .sql("SELECT " + call(c, c.loss.sqlName() + "_stats", true) + " FROM golden")
+              .first()
+              .getStruct(0);
+      assertClose(c.id + " stats", stats.getDouble(0), GoldenCase.number(c.expected));
+      List<Row> classes = stats.getList(stats.fieldIndex("per_class"));
+      assertThat(classes).hasSize(c.expectedPerClass.size());
+      for (JsonNode e : c.expectedPerClass) {
+        Row actual = classes.get(e.get("class").asInt());
+        assertClose(
+            c.id + " class " + e.get("class") + " loss_sum",
+            actual.getDouble(actual.fieldIndex("loss_sum")),
+            GoldenCase.number(e.get("loss_sum")));
+      }
+    }
   }
 
-  static String call(GoldenCase c, String function) {
-    StringBuilder sb = new StringBuilder(function).append("(input, target");
+  static String call(GoldenCase c, String function, boolean perClass) {
+    StringBuilder sb = new StringBuilder(function).append('(');
+    sb.append(String.join(", ", c.names));
     if (c.sampleWeight != null) {
       sb.append(", sample_weight => sw");
     }
     for (Map.Entry<String, Object> o : c.options.entrySet()) {
       sb.append(", ").append(o.getKey()).append(" => ").append(sqlLiteral(o.getValue()));
+    }
+    if (perClass) {
+      sb.append(", per_class => true");
     }
     return sb.append(')').toString();
   }
@@ -81,23 +98,57 @@ class SqlGoldenTest extends SparkTestBase {
     return String.valueOf(v);
   }
 
-  /** The case's rows as a DataFrame (id, input, target[, sw]) with types matching the case. */
-  static Dataset<Row> table(GoldenCase c) {
-    DataType element = c.float32 ? DataTypes.FloatType : DataTypes.DoubleType;
-    DataType inputType = c.scalar ? element : DataTypes.createArrayType(element, false);
-    DataType targetType;
-    if (c.indexTarget != null) {
-      targetType = DataTypes.LongType;
-    } else if (c.scalar) {
-      targetType = DataTypes.DoubleType;
-    } else {
-      targetType = DataTypes.createArrayType(DataTypes.DoubleType, false);
+  /** The Spark type of argument {@code a}: inputs in the case's element type, targets double. */
+  static DataType type(GoldenCase c, int a) {
+    DataType element = c.isFloat32(a) ? DataTypes.FloatType : DataTypes.DoubleType;
+    switch (c.shapes.get(a)) {
+      case "matrix":
+        return DataTypes.createArrayType(element, false);
+      case "index":
+        return DataTypes.LongType;
+      case "index_matrix":
+        return DataTypes.createArrayType(DataTypes.IntegerType, false);
+      default:
+        return element;
     }
-    StructType schema =
-        new StructType()
-            .add("id", DataTypes.IntegerType, false)
-            .add("input", inputType, false)
-            .add("target", targetType, false);
+  }
+
+  /** Row {@code i}'s value of argument {@code a}, as {@link #type} says. */
+  static Object value(GoldenCase c, int a, int i) {
+    double[] v = c.args.get(a)[i];
+    DataType t = type(c, a);
+    switch (c.shapes.get(a)) {
+      case "matrix":
+        {
+          boolean f =
+              ((org.apache.spark.sql.types.ArrayType) t).elementType() == DataTypes.FloatType;
+          List<Object> list = new ArrayList<>(v.length);
+          for (double d : v) {
+            list.add(f ? (Object) (float) d : (Object) d);
+          }
+          return list;
+        }
+      case "index":
+        return (long) v[0];
+      case "index_matrix":
+        {
+          List<Object> list = new ArrayList<>(v.length);
+          for (double d : v) {
+            list.add((int) d);
+          }
+          return list;
+        }
+      default:
+        return t == DataTypes.FloatType ? (Object) (float) v[0] : (Object) v[0];
+    }
+  }
+
+  /** The case's rows as a DataFrame (id, one column per argument[, sw]). */
+  static Dataset<Row> table(GoldenCase c) {
+    StructType schema = new StructType().add("id", DataTypes.IntegerType, false);
+    for (int a = 0; a < c.names.size(); a++) {
+      schema = schema.add(c.names.get(a), type(c, a), false);
+    }
     if (c.sampleWeight != null) {
       schema = schema.add("sw", DataTypes.DoubleType, false);
     }
@@ -105,11 +156,8 @@ class SqlGoldenTest extends SparkTestBase {
     for (int i = 0; i < c.rows(); i++) {
       List<Object> values = new ArrayList<>();
       values.add(i);
-      values.add(c.scalar ? value(c.input[i][0], c.float32) : vector(c.input[i], c.float32));
-      if (c.indexTarget != null) {
-        values.add(c.indexTarget[i]);
-      } else {
-        values.add(c.scalar ? (Object) c.vectorTarget[i][0] : vector(c.vectorTarget[i], false));
+      for (int a = 0; a < c.names.size(); a++) {
+        values.add(value(c, a, i));
       }
       if (c.sampleWeight != null) {
         values.add(c.sampleWeight[i]);
@@ -117,17 +165,5 @@ class SqlGoldenTest extends SparkTestBase {
       rows.add(RowFactory.create(values.toArray()));
     }
     return spark.createDataFrame(rows, schema);
-  }
-
-  private static Object value(double v, boolean float32) {
-    return float32 ? (Object) (float) v : (Object) v;
-  }
-
-  private static Object vector(double[] v, boolean float32) {
-    List<Object> list = new ArrayList<>(v.length);
-    for (double d : v) {
-      list.add(value(d, float32));
-    }
-    return list;
   }
 }

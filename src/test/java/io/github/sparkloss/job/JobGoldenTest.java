@@ -8,15 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparkloss.SparkTestBase;
 import io.github.sparkloss.golden.GoldenCase;
-import io.github.sparkloss.options.LossOptions;
+import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.Reduction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -29,21 +27,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The job's report against PyTorch: every golden vector with a reduction (sum, mean, batchmean) is
- * one metric of a single config (JSON syntax) over one Parquet file, in which case i owns columns
- * in_i, t_i and sw_i and the rows below its own are null, so the whole set is one aggregation.
- * Values agree to 1e-12 relative, non-finite values are the strings "NaN", "Infinity", "-Infinity",
- * the counters are exact (the padding rows are null rows), and per_class matches PyTorch's
- * per-class sums. The reduction 'none' vectors go through the per-row output the same way.
+ * The golden cases through the batch job, against real PyTorch: the reduced cases as metrics of one
+ * config (each metric's column keys are its loss's argument names) and the per-row cases as per-row
+ * output columns of another.
  */
 class JobGoldenTest extends SparkTestBase {
   @TempDir static Path dir;
 
   /**
-   * Every case with a reduction that has sample weights (all five losses; sum, mean, batchmean;
-   * with and without weight, ignore_index, label_smoothing, pos_weight, log_target; most with
-   * per-class sums), and every one whose expected value is not finite or whose input is empty. (All
-   * 338 reduced cases in one config pass as well, but plan in about 25 s.)
+   * Every reduced case with sample weights, a per-class expectation, an empty input or a value that
+   * is not finite (all of them pass in one config as well, but plan for much longer).
    */
   static final List<GoldenCase> REDUCED =
       GoldenCase.all().stream()
@@ -51,6 +44,7 @@ class JobGoldenTest extends SparkTestBase {
           .filter(
               c ->
                   c.sampleWeight != null
+                      || c.expectedPerClass != null
                       || c.rows() == 0
                       || !Double.isFinite(GoldenCase.number(c.expected)))
           .toList();
@@ -76,9 +70,11 @@ class JobGoldenTest extends SparkTestBase {
   static void runTheJob() {
     maxRows = GoldenCase.all().stream().mapToInt(GoldenCase::rows).max().orElseThrow();
 
-    Path reducedIn = write("reduced.parquet", REDUCED);
     ObjectNode config = JobHarness.JSON.createObjectNode();
-    config.putObject("input").put("path", reducedIn.toString()).put("format", "parquet");
+    config
+        .putObject("input")
+        .put("path", write("reduced.parquet", REDUCED).toString())
+        .put("format", "parquet");
     ArrayNode metrics = config.putArray("metrics");
     for (int i = 0; i < REDUCED.size(); i++) {
       GoldenCase c = REDUCED.get(i);
@@ -91,14 +87,11 @@ class JobGoldenTest extends SparkTestBase {
     config.putObject("output").put("report", dir.resolve("out/report.json").toString());
     reducedRun = JobHarness.runConfig(dir, "golden.json", config.toPrettyString()).succeeded();
     report = JobHarness.readJson(dir.resolve("out/report.json"));
-    entries =
-        new HashMap<>(
-            java.util.stream.StreamSupport.stream(report.get("metrics").spliterator(), false)
-                .collect(Collectors.toMap(e -> e.get("name").asText(), Function.identity())));
+    entries = new HashMap<>();
+    report.get("metrics").forEach(e -> entries.put(e.get("name").asText(), e));
 
-    Path perRowIn = write("per_row.parquet", PER_ROW);
     ObjectNode rowsConfig = JobHarness.JSON.createObjectNode();
-    rowsConfig.putObject("input").put("path", perRowIn.toString());
+    rowsConfig.putObject("input").put("path", write("per_row.parquet", PER_ROW).toString());
     ArrayNode rowMetrics = rowsConfig.putArray("metrics");
     for (int i = 0; i < PER_ROW.size(); i++) {
       rowMetrics.add(metric(PER_ROW.get(i), i, "m" + i));
@@ -117,13 +110,14 @@ class JobGoldenTest extends SparkTestBase {
             .collectAsList();
   }
 
-  /** A metric of case {@code c} over columns in_i, t_i (and sw_i), with c's options. */
+  /** Case {@code c} as metric {@code name}: each argument's key names its column a{i}_{k}. */
   private static ObjectNode metric(GoldenCase c, int i, String name) {
     ObjectNode m = JobHarness.JSON.createObjectNode();
     m.put("name", name);
     m.put("loss", c.loss.sqlName());
-    m.put("input", "in_" + i);
-    m.put("target", "t_" + i);
+    for (int a = 0; a < c.names.size(); a++) {
+      m.put(c.names.get(a), "a" + i + "_" + a);
+    }
     if (c.sampleWeight != null) {
       m.put("sample_weight", "sw_" + i);
     }
@@ -131,20 +125,54 @@ class JobGoldenTest extends SparkTestBase {
     return m;
   }
 
-  /** One Parquet file with columns row, in_i, t_i[, sw_i] for every case i; nulls pad. */
+  private static DataType type(GoldenCase c, int a) {
+    DataType element = c.isFloat32(a) ? DataTypes.FloatType : DataTypes.DoubleType;
+    switch (c.shapes.get(a)) {
+      case "matrix":
+        return DataTypes.createArrayType(element, false);
+      case "index":
+        return DataTypes.LongType;
+      case "index_matrix":
+        return DataTypes.createArrayType(DataTypes.LongType, false);
+      default:
+        return element;
+    }
+  }
+
+  private static Object value(GoldenCase c, int a, double[] v) {
+    boolean f = c.isFloat32(a);
+    switch (c.shapes.get(a)) {
+      case "matrix":
+        {
+          List<Object> list = new ArrayList<>();
+          for (double d : v) {
+            list.add(f ? (Object) (float) d : (Object) d);
+          }
+          return list;
+        }
+      case "index":
+        return (long) v[0];
+      case "index_matrix":
+        {
+          List<Object> list = new ArrayList<>();
+          for (double d : v) {
+            list.add((long) d);
+          }
+          return list;
+        }
+      default:
+        return f ? (Object) (float) v[0] : (Object) v[0];
+    }
+  }
+
+  /** One Parquet file with columns row, a{i}_{k}[, sw_i] for every case i; nulls pad. */
   private static Path write(String name, List<GoldenCase> cases) {
     StructType schema = new StructType().add("row", DataTypes.IntegerType, false);
     for (int i = 0; i < cases.size(); i++) {
       GoldenCase c = cases.get(i);
-      DataType element = c.float32 ? DataTypes.FloatType : DataTypes.DoubleType;
-      schema =
-          schema.add(
-              "in_" + i, c.scalar ? element : DataTypes.createArrayType(element, false), true);
-      DataType target =
-          c.indexTarget != null
-              ? DataTypes.LongType
-              : c.scalar ? DataTypes.DoubleType : DataTypes.createArrayType(DataTypes.DoubleType);
-      schema = schema.add("t_" + i, target, true);
+      for (int a = 0; a < c.names.size(); a++) {
+        schema = schema.add("a" + i + "_" + a, type(c, a), true);
+      }
       if (c.sampleWeight != null) {
         schema = schema.add("sw_" + i, DataTypes.DoubleType, true);
       }
@@ -155,13 +183,8 @@ class JobGoldenTest extends SparkTestBase {
       values.add(r);
       for (GoldenCase c : cases) {
         boolean has = r < c.rows();
-        values.add(
-            !has ? null : c.scalar ? value(c.input[r][0], c.float32) : vector(c.input[r], c));
-        if (c.indexTarget != null) {
-          values.add(has ? c.indexTarget[r] : null);
-        } else {
-          values.add(
-              !has ? null : c.scalar ? (Object) c.vectorTarget[r][0] : doubles(c.vectorTarget[r]));
+        for (int a = 0; a < c.names.size(); a++) {
+          values.add(has ? value(c, a, c.args.get(a)[r]) : null);
         }
         if (c.sampleWeight != null) {
           values.add(has ? c.sampleWeight[r] : null);
@@ -174,29 +197,10 @@ class JobGoldenTest extends SparkTestBase {
     return p;
   }
 
-  private static Object value(double v, boolean float32) {
-    return float32 ? (Object) (float) v : (Object) v;
-  }
-
-  private static List<Object> vector(double[] v, GoldenCase c) {
-    List<Object> list = new ArrayList<>(v.length);
-    for (double d : v) {
-      list.add(value(d, c.float32));
-    }
-    return list;
-  }
-
-  private static List<Double> doubles(double[] v) {
-    List<Double> list = new ArrayList<>(v.length);
-    for (double d : v) {
-      list.add(d);
-    }
-    return list;
-  }
-
   @Test
   void oneEntryPerCaseAndInputRowsCounted() {
-    assertThat(REDUCED).hasSize(95 + 44);
+    assertThat(REDUCED.stream().map(c -> c.loss).distinct())
+        .containsExactlyInAnyOrderElementsOf(Loss.all());
     assertThat(report.get("metrics").size()).isEqualTo(REDUCED.size());
     assertThat(entries).hasSize(REDUCED.size());
     assertThat(report.get("input").get("rows").asLong()).isEqualTo(maxRows);
@@ -221,16 +225,7 @@ class JobGoldenTest extends SparkTestBase {
     }
     assertClose(c.id, JobHarness.number(value), expected);
 
-    long ignoreIndex =
-        c.options.containsKey("ignore_index")
-            ? ((Number) c.options.get("ignore_index")).longValue()
-            : LossOptions.DEFAULT_IGNORE_INDEX;
-    long ignored = 0;
-    if (c.indexTarget != null) {
-      for (long t : c.indexTarget) {
-        ignored += t == ignoreIndex ? 1 : 0;
-      }
-    }
+    long ignored = c.ignoredRows();
     assertThat(e.get("ignored_rows").asLong()).as(c.id + " ignored_rows").isEqualTo(ignored);
     assertThat(e.get("rows").asLong()).as(c.id + " rows").isEqualTo(c.rows() - ignored);
     assertThat(e.get("null_rows").asLong()).as(c.id + " null_rows").isEqualTo(maxRows - c.rows());
@@ -263,8 +258,7 @@ class JobGoldenTest extends SparkTestBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("perRow")
   void perRowOutputMatchesPyTorch(GoldenCase c) {
-    int i = PER_ROW.indexOf(c);
-    String column = "m" + i;
+    String column = "m" + PER_ROW.indexOf(c);
     assertThat(perRowOutput).hasSize(maxRows);
     for (int r = 0; r < maxRows; r++) {
       Row row = perRowOutput.get(r);
