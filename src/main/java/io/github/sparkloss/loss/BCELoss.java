@@ -2,16 +2,14 @@ package io.github.sparkloss.loss;
 
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.kernel.BinaryCrossEntropy;
-import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /**
  * {@code binary_cross_entropy(input, target)}: probabilities and targets in [0, 1], element by
  * element; a value outside [0, 1] is a bad row.
  */
-public final class BCELoss extends Loss {
+public final class BCELoss extends ElementwiseLoss {
   private static final long serialVersionUID = 1L;
 
   BCELoss() {
@@ -19,23 +17,8 @@ public final class BCELoss extends Loss {
   }
 
   @Override
-  public List<Arg> arguments() {
-    return List.of(Arg.of("input", Accepts.VALUES), Arg.of("target", Accepts.LIKE_FIRST));
-  }
-
-  @Override
   protected List<LossOption<?>> ownOptions() {
     return List.of(WEIGHT);
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ELEMENTS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.ELEMENT;
   }
 
   @Override

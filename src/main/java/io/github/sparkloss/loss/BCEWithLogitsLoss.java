@@ -2,14 +2,12 @@ package io.github.sparkloss.loss;
 
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.kernel.BinaryCrossEntropyWithLogits;
-import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /** {@code binary_cross_entropy_with_logits(input, target)}: logits and targets, with pos_weight. */
-public final class BCEWithLogitsLoss extends Loss {
+public final class BCEWithLogitsLoss extends ElementwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** The weight of positive examples, per class; all ones when not given. */
@@ -17,11 +15,6 @@ public final class BCEWithLogitsLoss extends Loss {
 
   BCEWithLogitsLoss() {
     super("binary_cross_entropy_with_logits");
-  }
-
-  @Override
-  public List<Arg> arguments() {
-    return List.of(Arg.of("input", Accepts.VALUES), Arg.of("target", Accepts.LIKE_FIRST));
   }
 
   @Override
@@ -42,16 +35,6 @@ public final class BCEWithLogitsLoss extends Loss {
               + pw.length
               + "; expected one entry per class in both");
     }
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ELEMENTS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.ELEMENT;
   }
 
   @Override

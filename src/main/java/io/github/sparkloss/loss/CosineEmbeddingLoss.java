@@ -3,7 +3,6 @@ package io.github.sparkloss.loss;
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /**
@@ -11,7 +10,7 @@ import java.util.List;
  * target 1, {@code max(0, cos - margin)} for target -1, 0 for any other target; the squared norms
  * get PyTorch's EPSILON (a C++ float 1e-12) added, so zero vectors give cos 0.
  */
-public final class CosineEmbeddingLoss extends Loss {
+public final class CosineEmbeddingLoss extends RowLoss {
   private static final long serialVersionUID = 1L;
 
   /** The margin below which dissimilar pairs cost nothing. */
@@ -38,16 +37,6 @@ public final class CosineEmbeddingLoss extends Loss {
   }
 
   @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ROWS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.NONE;
-  }
-
-  @Override
   public Kernel kernel(LossOptions options, Binding binding) {
     double margin = options.get(MARGIN);
     return (r, out, checks) -> {
@@ -68,10 +57,5 @@ public final class CosineEmbeddingLoss extends Loss {
       out.loss = pos + neg;
       return Outcome.EVALUATED;
     };
-  }
-
-  @Override
-  public List<InputKind> inputKinds() {
-    return List.of(InputKind.VALUE);
   }
 }

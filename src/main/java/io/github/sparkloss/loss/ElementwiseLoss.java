@@ -1,32 +1,19 @@
 package io.github.sparkloss.loss;
 
-import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.loss.Arg.Accepts;
-import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.TargetKind;
-import java.io.Serializable;
 import java.util.List;
 
 /**
- * A loss of {@code (input, target)} computed element by element, each element of a row with the
- * same function: 'mean' divides by every element, per_class is per element index, and a number per
- * row is one element. A subclass gives the element function for its options.
+ * A loss computed element by element over arguments of the first one's shape: 'mean' divides by
+ * every element, per_class is per element index, and a number per row is one element.
  */
 abstract class ElementwiseLoss extends Loss {
   private static final long serialVersionUID = 1L;
 
-  /** The loss of one element, input {@code x} and target {@code y}. */
-  @FunctionalInterface
-  interface Element extends Serializable {
-    double of(double x, double y);
-  }
-
   ElementwiseLoss(String name) {
     super(name);
   }
-
-  /** The element function under {@code options}. */
-  abstract Element element(LossOptions options);
 
   @Override
   public List<Arg> arguments() {
@@ -46,26 +33,6 @@ abstract class ElementwiseLoss extends Loss {
   @Override
   public PerClass perClass(TargetKind kind) {
     return PerClass.ELEMENT;
-  }
-
-  @Override
-  public Kernel kernel(LossOptions options, Binding binding) {
-    Element f = element(options);
-    return (r, out, checks) -> {
-      double[] x = r.x;
-      double[] y = r.t;
-      double[] e = out.elements;
-      double sum = 0.0;
-      for (int k = 0; k < r.n; k++) {
-        double l = f.of(x[k], y[k]);
-        if (e != null) {
-          e[k] = l;
-        }
-        sum += l;
-      }
-      out.loss = sum;
-      return Outcome.EVALUATED;
-    };
   }
 
   @Override

@@ -5,7 +5,6 @@ import static io.github.sparkloss.options.LossOptions.formatNumber;
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  * (ln v + d^2 / v)} with {@code v = max(var, eps)}, plus {@code 0.5 ln(2 pi)} when full; var is
  * given per element or once per row. A negative var is a bad row, as PyTorch rejects it.
  */
-public final class GaussianNLLLoss extends Loss {
+public final class GaussianNLLLoss extends ElementwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** Whether to add the constant {@code 0.5 ln(2 pi)}. */
@@ -40,21 +39,6 @@ public final class GaussianNLLLoss extends Loss {
   @Override
   protected List<LossOption<?>> ownOptions() {
     return List.of(FULL, EPS);
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ELEMENTS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.ELEMENT;
-  }
-
-  @Override
-  public List<InputKind> inputKinds() {
-    return List.of(InputKind.VALUE);
   }
 
   @Override

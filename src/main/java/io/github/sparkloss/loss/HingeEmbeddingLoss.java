@@ -7,7 +7,7 @@ import java.util.List;
  * {@code hinge_embedding_loss(input, target, margin => 1.0)}: per element, {@code x} where {@code y
  * != -1} plus {@code max(0, margin - x)} where {@code y != 1}, PyTorch's masks.
  */
-public final class HingeEmbeddingLoss extends ElementwiseLoss {
+public final class HingeEmbeddingLoss extends PointwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** The margin for targets -1. */
@@ -30,10 +30,5 @@ public final class HingeEmbeddingLoss extends ElementwiseLoss {
       double outSelf = y != -1.0 ? x : 0.0;
       return outMargin + outSelf;
     };
-  }
-
-  @Override
-  public List<InputKind> inputKinds() {
-    return List.of(InputKind.VALUE);
   }
 }

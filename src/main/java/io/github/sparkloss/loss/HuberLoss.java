@@ -7,7 +7,7 @@ import java.util.List;
  * {@code huber_loss(input, target, delta => 1.0)}: {@code 0.5 d^2} where {@code |d| < delta}, else
  * {@code delta (|d| - 0.5 delta)}.
  */
-public final class HuberLoss extends ElementwiseLoss {
+public final class HuberLoss extends PointwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** The threshold between the squared and the linear part, > 0. */

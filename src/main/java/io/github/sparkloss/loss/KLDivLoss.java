@@ -2,10 +2,8 @@ package io.github.sparkloss.loss;
 
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.kernel.KlDiv;
-import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.Reduction;
-import io.github.sparkloss.options.TargetKind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +12,7 @@ import java.util.Set;
  * {@code kl_div(input, target)}: log-probabilities against probabilities, or log-probabilities with
  * log_target; the per-element weight is this project's extension.
  */
-public final class KLDivLoss extends Loss {
+public final class KLDivLoss extends ElementwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** Whether the target holds log-probabilities. */
@@ -25,11 +23,6 @@ public final class KLDivLoss extends Loss {
   }
 
   @Override
-  public List<Arg> arguments() {
-    return List.of(Arg.of("input", Accepts.VALUES), Arg.of("target", Accepts.LIKE_FIRST));
-  }
-
-  @Override
   protected List<LossOption<?>> ownOptions() {
     return List.of(WEIGHT, LOG_TARGET);
   }
@@ -37,16 +30,6 @@ public final class KLDivLoss extends Loss {
   @Override
   public Set<Reduction> reductions() {
     return EnumSet.allOf(Reduction.class);
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ELEMENTS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.ELEMENT;
   }
 
   @Override

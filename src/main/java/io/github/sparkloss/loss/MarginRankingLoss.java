@@ -3,14 +3,13 @@ package io.github.sparkloss.loss;
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /**
  * {@code margin_ranking_loss(input1, input2, target, margin => 0.0)}: per element {@code max(0, -y
  * (x1 - x2) + margin)}, target 1 when input1 should rank higher and -1 when input2 should.
  */
-public final class MarginRankingLoss extends Loss {
+public final class MarginRankingLoss extends ElementwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** The margin by which the right input should win. */
@@ -31,21 +30,6 @@ public final class MarginRankingLoss extends Loss {
   @Override
   protected List<LossOption<?>> ownOptions() {
     return List.of(MARGIN);
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ELEMENTS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.ELEMENT;
-  }
-
-  @Override
-  public List<InputKind> inputKinds() {
-    return List.of(InputKind.VALUE);
   }
 
   @Override

@@ -5,7 +5,6 @@ import static io.github.sparkloss.options.LossOptions.formatNumber;
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  * first -1 (any negative value ends it, as in PyTorch); per row {@code (1/C) sum over target j,
  * non-target i of max(0, 1 - (x[j] - x[i]))}.
  */
-public final class MultiLabelMarginLoss extends Loss {
+public final class MultiLabelMarginLoss extends RowLoss {
   private static final long serialVersionUID = 1L;
 
   MultiLabelMarginLoss() {
@@ -28,16 +27,6 @@ public final class MultiLabelMarginLoss extends Loss {
   @Override
   protected List<LossOption<?>> ownOptions() {
     return List.of();
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ROWS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.NONE;
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.util.List;
  * exp(x) - y x} for a log rate, or {@code x - y ln(x + eps)} for a rate; {@code full} adds
  * Stirling's approximation {@code y ln y - y + 0.5 ln(2 pi y)} where {@code y > 1}.
  */
-public final class PoissonNLLLoss extends ElementwiseLoss {
+public final class PoissonNLLLoss extends PointwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** Whether the input is the log of the rate (else the rate itself). */

@@ -9,7 +9,7 @@ import java.util.List;
  * element, {@code bce_with_logits * (1 - p_t)^gamma * alpha_t}; a negative alpha disables the class
  * balance.
  */
-public final class SigmoidFocalLoss extends ElementwiseLoss {
+public final class SigmoidFocalLoss extends PointwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** The weight of positives in [0, 1]; negative disables it. */

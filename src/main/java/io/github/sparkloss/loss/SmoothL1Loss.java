@@ -7,7 +7,7 @@ import java.util.List;
  * {@code smooth_l1_loss(input, target, beta => 1.0)}: {@code 0.5 d^2 / beta} where {@code |d| <
  * beta}, else {@code |d| - 0.5 beta}; beta 0 is l1_loss, as in PyTorch.
  */
-public final class SmoothL1Loss extends ElementwiseLoss {
+public final class SmoothL1Loss extends PointwiseLoss {
   private static final long serialVersionUID = 1L;
 
   /** The threshold between the squared and the absolute part, >= 0. */

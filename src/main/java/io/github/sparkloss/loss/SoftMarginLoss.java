@@ -7,7 +7,7 @@ import java.util.List;
  * {@code soft_margin_loss(input, target)}: {@code ln(1 + exp(-y x))} per element, targets +-1
  * (other values are computed as given, as PyTorch does).
  */
-public final class SoftMarginLoss extends ElementwiseLoss {
+public final class SoftMarginLoss extends PointwiseLoss {
   private static final long serialVersionUID = 1L;
 
   SoftMarginLoss() {

@@ -3,7 +3,6 @@ package io.github.sparkloss.loss;
 import io.github.sparkloss.eval.Outcome;
 import io.github.sparkloss.loss.Arg.Accepts;
 import io.github.sparkloss.options.LossOptions;
-import io.github.sparkloss.options.TargetKind;
 import java.util.List;
 
 /**
@@ -11,7 +10,7 @@ import java.util.List;
  * => false)}: per row {@code max(margin + d(a, p) - d(a, n), 0)} with {@code d(u, v) = ||u - v +
  * eps||_p}, PyTorch's pairwise_distance; swap uses {@code min(d(a, n), d(p, n))}.
  */
-public final class TripletMarginLoss extends Loss {
+public final class TripletMarginLoss extends RowLoss {
   private static final long serialVersionUID = 1L;
 
   /** The margin between the positive and the negative distance. */
@@ -42,16 +41,6 @@ public final class TripletMarginLoss extends Loss {
   @Override
   protected List<LossOption<?>> ownOptions() {
     return List.of(MARGIN, P, EPS, SWAP);
-  }
-
-  @Override
-  public Denominator denominator(TargetKind kind) {
-    return Denominator.ROWS;
-  }
-
-  @Override
-  public PerClass perClass(TargetKind kind) {
-    return PerClass.NONE;
   }
 
   @Override
@@ -113,10 +102,5 @@ public final class TripletMarginLoss extends Loss {
       s += Math.pow(Math.abs(u[k] - v[k] + eps), p);
     }
     return Math.pow(s, 1.0 / p);
-  }
-
-  @Override
-  public List<InputKind> inputKinds() {
-    return List.of(InputKind.VALUE);
   }
 }
