@@ -58,6 +58,23 @@ class FamilyContractTest {
         Arguments.of("sigmoid_focal_loss", Map.of("alpha", 0.4, "gamma", 1.5)));
   }
 
+  @org.junit.jupiter.api.Test
+  void everyLossBeyondTheFirstFiveIsCovered() {
+    java.util.Set<String> covered = new java.util.HashSet<>();
+    losses().forEach(a -> covered.add((String) a.get()[0]));
+    // The first five have a contract test class each (CrossEntropyIndexContractTest, ...).
+    java.util.Set<String> expected =
+        new java.util.HashSet<>(io.github.sparkloss.loss.Losses.names());
+    expected.removeAll(
+        List.of(
+            "cross_entropy",
+            "nll_loss",
+            "binary_cross_entropy",
+            "binary_cross_entropy_with_logits",
+            "kl_div"));
+    assertThat(covered).isEqualTo(expected);
+  }
+
   /** One row: each argument's values (or class index), and the sample weight. */
   record GRow(double[][] args, long index, double sw) {
     GRow withWeight(double w) {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,6 +77,15 @@ class PartitioningTest extends SparkTestBase {
     for (boolean grouped : new boolean[] {false, true}) {
       REFERENCE.put("big" + grouped, results(big.coalesce(1), grouped));
       REFERENCE.put("small" + grouped, results(small.coalesce(1), grouped));
+    }
+  }
+
+  @Test
+  void everyLossOfTheRegistryIsCalled() {
+    for (io.github.sparkloss.loss.Loss loss : io.github.sparkloss.loss.Loss.all()) {
+      assertThat(java.util.Arrays.stream(CALLS).anyMatch(c -> c.startsWith(loss + "_stats(")))
+          .as(loss.sqlName())
+          .isTrue();
     }
   }
 
