@@ -12,12 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,24 +122,6 @@ class FamilyApiTest extends SparkTestBase {
     assertThatThrownBy(() -> SparkLoss.loss("hubber_loss", col("prediction"), col("label")))
         .isInstanceOf(LossException.class)
         .hasMessageStartingWith("unknown loss 'hubber_loss'; expected one of cross_entropy,");
-  }
-
-  @Test
-  void buildingAColumnRegistersNothing() {
-    SparkSession plain = spark.newSession();
-    // A session of its own, not built with the extension: the functions are not there.
-    plain
-        .sessionState()
-        .functionRegistry()
-        .dropFunction(org.apache.spark.sql.catalyst.FunctionIdentifier.apply("mse_loss"));
-    Column mse = SparkLoss.loss("mse_loss", col("prediction"), col("label")).value();
-    assertThat(plain.catalog().functionExists("mse_loss")).isFalse();
-    assertThat(SparkLoss.isRegistered(plain)).isFalse();
-    Dataset<Row> data = plain.createDataFrame(df.collectAsList(), df.schema());
-    assertThatThrownBy(() -> data.agg(mse).collect()).isInstanceOf(AnalysisException.class);
-    SparkLoss.register(plain);
-    assertThat(SparkLoss.isRegistered(plain)).isTrue();
-    assertThat(data.agg(mse).first().getDouble(0)).isPositive();
   }
 
   @Test

@@ -154,6 +154,22 @@ class RegistrationTest {
   }
 
   @Test
+  void buildingAColumnRegistersNothing() {
+    SparkSession plain = spark.newSession();
+    Column mse = SparkLoss.loss("mse_loss", col("logits"), col("multi")).value();
+    assertThat(plain.catalog().functionExists("mse_loss")).isFalse();
+    assertThat(SparkLoss.isRegistered(plain)).isFalse();
+    Dataset<Row> data = plain.createDataFrame(rows, df.schema());
+    assertThatThrownBy(() -> data.agg(mse).collect())
+        .isInstanceOf(AnalysisException.class)
+        .hasMessageContaining("UNRESOLVED_ROUTINE");
+    assertThat(plain.catalog().functionExists("mse_loss")).isFalse();
+    SparkLoss.register(plain);
+    assertThat(SparkLoss.isRegistered(plain)).isTrue();
+    assertThat(data.agg(mse).first().getDouble(0)).isPositive();
+  }
+
+  @Test
   void registerMakesEveryFunctionAvailableAndIsIdempotent() {
     SparkSession session = spark.newSession();
     // Temporary views belong to a session: the same rows again in this one.
