@@ -62,6 +62,9 @@ public final class BoundLoss implements Serializable {
   private final RowChecks checks;
   private final Reducer reducer;
 
+  /** The argument names, for messages. */
+  private final String[] argNames;
+
   /** For each argument after the first: whether it must have the first one's length. */
   private final boolean[] aligned;
 
@@ -92,6 +95,7 @@ public final class BoundLoss implements Serializable {
             fixedClasses,
             loss);
     List<io.github.sparkloss.loss.Arg> args = loss.arguments();
+    this.argNames = args.stream().map(io.github.sparkloss.loss.Arg::name).toArray(String[]::new);
     this.aligned = new boolean[args.size()];
     for (int i = 1; i < args.size(); i++) {
       switch (args.get(i).accepts()) {
@@ -352,34 +356,11 @@ public final class BoundLoss implements Serializable {
   private Outcome checkRow(LossState state, RowInput r) {
     double s = r.sampleWeight;
     if (!(s >= 0.0) || s == Double.POSITIVE_INFINITY) {
-      return checks.reject(
-          "sample_weight "
-              + io.github.sparkloss.options.LossOptions.formatNumber(s)
-              + " in column "
-              + binding.columns().sampleWeight()
-              + " is not allowed; expected a finite number >= 0");
+      return badSampleWeight(s);
     }
     int n = r.n;
-    String first = loss.arguments().get(0).name();
-    if (fixedClasses >= 0) {
-      if (n != fixedClasses) {
-        return checks.reject(
-            first
-                + " in column "
-                + binding.column(0)
-                + " has "
-                + n
-                + " classes but "
-                + fixedBy
-                + " has "
-                + fixedClasses
-                + " entries; expected "
-                + fixedClasses
-                + " values per row");
-      }
-    } else if (n == 0) {
-      return checks.reject(
-          first + " in column " + binding.column(0) + " is empty; expected at least 1 class");
+    if (fixedClasses >= 0 ? n != fixedClasses : n == 0) {
+      return badClassCount(n);
     }
     if (state != null) {
       int seen = state.numClasses();
@@ -390,34 +371,66 @@ public final class BoundLoss implements Serializable {
       }
     }
     for (int i = 1; i < aligned.length; i++) {
-      if (aligned[i]) {
-        int len = r.length(i);
-        if (len != n) {
-          String arg = loss.arguments().get(i).name();
-          return checks.reject(
-              arg
-                  + " in column "
-                  + binding.column(i)
-                  + " has "
-                  + len
-                  + " entries but the "
-                  + first
-                  + " has "
-                  + n
-                  + (binding.kind() == TargetKind.PROBABILITIES
-                      ? " classes; expected one probability per class"
-                      : " elements; expected one " + arg + " per element"));
-        }
+      if (aligned[i] && r.length(i) != n) {
+        return misaligned(i, r.length(i), n);
       }
     }
     return Outcome.EVALUATED;
+  }
+
+  // The messages live apart from the per-row path, which stays small enough to inline.
+
+  private Outcome badSampleWeight(double s) {
+    return checks.reject(
+        "sample_weight "
+            + io.github.sparkloss.options.LossOptions.formatNumber(s)
+            + " in column "
+            + binding.columns().sampleWeight()
+            + " is not allowed; expected a finite number >= 0");
+  }
+
+  private Outcome badClassCount(int n) {
+    if (fixedClasses < 0) {
+      return checks.reject(
+          argNames[0] + " in column " + binding.column(0) + " is empty; expected at least 1 class");
+    }
+    return checks.reject(
+        argNames[0]
+            + " in column "
+            + binding.column(0)
+            + " has "
+            + n
+            + " classes but "
+            + fixedBy
+            + " has "
+            + fixedClasses
+            + " entries; expected "
+            + fixedClasses
+            + " values per row");
+  }
+
+  private Outcome misaligned(int i, int len, int n) {
+    String arg = argNames[i];
+    return checks.reject(
+        arg
+            + " in column "
+            + binding.column(i)
+            + " has "
+            + len
+            + " entries but the "
+            + argNames[0]
+            + " has "
+            + n
+            + (binding.kind() == TargetKind.PROBABILITIES
+                ? " classes; expected one probability per class"
+                : " elements; expected one " + arg + " per element"));
   }
 
   private LossException mixedClasses(int a, int b) {
     return new LossException(
         loss
             + ": "
-            + loss.arguments().get(0).name()
+            + argNames[0]
             + " in column "
             + binding.column(0)
             + " has rows with "

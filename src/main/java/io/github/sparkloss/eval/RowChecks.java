@@ -54,13 +54,7 @@ public final class RowChecks implements Serializable {
     if (r.indexIsDouble) {
       double d = r.indexAsDouble;
       if (d != Math.rint(d) || Double.isInfinite(d)) {
-        return reject(
-            "target "
-                + formatNumber(d)
-                + " in column "
-                + column(arg)
-                + " is not a whole number; expected "
-                + expectedIndex(r.n, ignorable, ignoreIndex));
+        return notWhole(d, r.n, arg, ignorable, ignoreIndex);
       }
       if (Math.abs(d) >= 0x1p62) {
         return outOfRange(formatNumber(d), r.n, arg, ignorable, ignoreIndex);
@@ -77,6 +71,16 @@ public final class RowChecks implements Serializable {
     }
     out.targetClass = (int) y;
     return Outcome.EVALUATED;
+  }
+
+  private Outcome notWhole(double d, int n, int arg, boolean ignorable, long ignoreIndex) {
+    return reject(
+        "target "
+            + formatNumber(d)
+            + " in column "
+            + column(arg)
+            + " is not a whole number; expected "
+            + expectedIndex(n, ignorable, ignoreIndex));
   }
 
   private Outcome outOfRange(String y, int n, int arg, boolean ignorable, long ignoreIndex) {

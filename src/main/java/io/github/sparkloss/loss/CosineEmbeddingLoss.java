@@ -24,7 +24,7 @@ public final class CosineEmbeddingLoss extends RowLoss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(
         Arg.of("input1", Accepts.VECTOR),
         Arg.of("input2", Accepts.LIKE_FIRST),

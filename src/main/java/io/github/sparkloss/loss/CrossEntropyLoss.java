@@ -29,7 +29,7 @@ public final class CrossEntropyLoss extends Loss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(
         Arg.of("input", Accepts.VECTOR), Arg.of("target", Accepts.CLASS_INDEX_OR_PROBABILITIES));
   }

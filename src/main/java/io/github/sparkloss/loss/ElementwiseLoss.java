@@ -16,7 +16,7 @@ abstract class ElementwiseLoss extends Loss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(Arg.of("input", Accepts.VALUES), Arg.of("target", Accepts.LIKE_FIRST));
   }
 

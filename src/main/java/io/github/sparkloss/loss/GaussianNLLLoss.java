@@ -29,7 +29,7 @@ public final class GaussianNLLLoss extends ElementwiseLoss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(
         Arg.of("input", Accepts.VALUES),
         Arg.of("target", Accepts.LIKE_FIRST),

@@ -84,6 +84,7 @@ public abstract class Loss implements Serializable {
 
   private final String name;
   private transient List<LossOption<?>> options;
+  private transient List<Arg> arguments;
 
   protected Loss(String name) {
     this.name = name;
@@ -100,7 +101,16 @@ public abstract class Loss implements Serializable {
   }
 
   /** The positional arguments, in PyTorch's order. */
-  public abstract List<Arg> arguments();
+  public final List<Arg> arguments() {
+    List<Arg> a = arguments;
+    if (a == null) {
+      a = arguments = List.copyOf(declareArguments());
+    }
+    return a;
+  }
+
+  /** The positional arguments this loss declares, in PyTorch's order. */
+  protected abstract List<Arg> declareArguments();
 
   /** This loss's own options in documentation order; reduction and on_bad_row come after. */
   protected abstract List<LossOption<?>> ownOptions();

@@ -57,37 +57,37 @@ public final class LossOption<T> implements Serializable {
   private final Type type;
   private final T defaultValue;
   private final Check<T> check;
-
+  private final Parser<T> parser;
   private final boolean perClassVector;
 
-  private LossOption(String key, Type type, T defaultValue, Check<T> check, boolean perClass) {
+  private LossOption(
+      String key, Type type, T defaultValue, Check<T> check, Parser<T> parser, boolean perClass) {
     this.key = key;
     this.type = type;
     this.defaultValue = defaultValue;
     this.check = check;
+    this.parser = parser;
     this.perClassVector = perClass;
   }
 
   /** A floating-point option; {@code check} gives the problem of a value, or null. */
   public static LossOption<Double> number(String key, double defaultValue, Check<Double> check) {
-    return new LossOption<>(key, Type.NUMBER, defaultValue, check, false);
+    return new LossOption<>(key, Type.NUMBER, defaultValue, check, null, false);
   }
 
   /** A whole-number option. */
   public static LossOption<Long> whole(String key, long defaultValue, Check<Long> check) {
-    return new LossOption<>(key, Type.WHOLE, defaultValue, check, false);
+    return new LossOption<>(key, Type.WHOLE, defaultValue, check, null, false);
   }
 
   /** A boolean option. */
   public static LossOption<Boolean> bool(String key, boolean defaultValue) {
-    return new LossOption<>(key, Type.BOOLEAN, defaultValue, null, false);
+    return new LossOption<>(key, Type.BOOLEAN, defaultValue, null, null, false);
   }
 
   /** An option of a fixed set of names, such as reduction; {@code parser} checks the name. */
   public static <T> LossOption<T> choice(String key, T defaultValue, Parser<T> parser) {
-    LossOption<T> o = new LossOption<>(key, Type.CHOICE, defaultValue, null, false);
-    o.parser = parser;
-    return o;
+    return new LossOption<>(key, Type.CHOICE, defaultValue, null, parser, false);
   }
 
   /**
@@ -95,10 +95,8 @@ public final class LossOption<T> implements Serializable {
    * ones). A loss's per-class vectors fix the class count of its rows when given.
    */
   public static LossOption<double[]> classVector(String key) {
-    return new LossOption<>(key, Type.VECTOR, null, null, true);
+    return new LossOption<>(key, Type.VECTOR, null, null, null, true);
   }
-
-  private Parser<T> parser;
 
   public String key() {
     return key;

@@ -20,7 +20,7 @@ public final class MarginRankingLoss extends ElementwiseLoss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(
         Arg.of("input1", Accepts.VALUES),
         Arg.of("input2", Accepts.LIKE_FIRST),

@@ -20,7 +20,7 @@ public final class MultiLabelMarginLoss extends RowLoss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(Arg.of("input", Accepts.VECTOR), Arg.of("target", Accepts.CLASS_INDICES));
   }
 

@@ -15,7 +15,7 @@ public final class NLLLoss extends Loss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(Arg.of("input", Accepts.VECTOR), Arg.of("target", Accepts.CLASS_INDEX));
   }
 

@@ -31,7 +31,7 @@ public final class TripletMarginLoss extends RowLoss {
   }
 
   @Override
-  public List<Arg> arguments() {
+  protected List<Arg> declareArguments() {
     return List.of(
         Arg.of("anchor", Accepts.VECTOR),
         Arg.of("positive", Accepts.LIKE_FIRST),

@@ -53,6 +53,9 @@ final class LossCall implements Serializable {
   private final RowReader rowReader;
   private final DataType[] deliveredTypes;
 
+  /** Computed once: Catalyst hashes and compares expressions often while it plans. */
+  private final int hash;
+
   private LossCall(Loss loss, Output output, List<Expression> args) {
     this.loss = loss;
     this.output = output;
@@ -119,6 +122,7 @@ final class LossCall implements Serializable {
       types.add(e.dataType());
     }
     this.deliveredTypes = types.toArray(new DataType[0]);
+    this.hash = Objects.hash(loss, output, bound.perClass(), bound.options(), bound.columns());
   }
 
   /** Parses and binds a call; every problem is a {@link LossException} naming what was wrong. */
@@ -418,7 +422,10 @@ final class LossCall implements Serializable {
   /** Two calls are equal when they evaluate the same loss the same way over the same types. */
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof LossCall)) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof LossCall) || o.hashCode() != hashCode()) {
       return false;
     }
     LossCall c = (LossCall) o;
@@ -432,6 +439,6 @@ final class LossCall implements Serializable {
 
   @Override
   public int hashCode() {
-    return Objects.hash(loss, output, bound.options(), bound.columns());
+    return hash;
   }
 }
