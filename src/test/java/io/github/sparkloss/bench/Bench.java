@@ -68,7 +68,24 @@ import org.apache.spark.storage.StorageLevel;
  * {@code --help} for the flags.
  */
 public final class Bench {
-  static final String[] LOSSES = {"cross_entropy", "binary_cross_entropy_with_logits", "kl_div"};
+  static final String[] LOSSES = {
+    "cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+    "mse_loss",
+    "huber_loss",
+    "triplet_margin_loss"
+  };
+
+  /** The losses the {@code kernel} variant times (a direct kernel call in a loop). */
+  static final List<String> KERNEL_LOSSES =
+      List.of("cross_entropy", "binary_cross_entropy_with_logits", "kl_div");
+
+  /**
+   * How far sparkloss and the other variants' values may differ, relative: they differ only by
+   * plain against exact summation (and MLlib's own softmax), orders of magnitude below this.
+   */
+  static final double VALUES_REL_TOL = 1e-9;
 
   /** Rows of the Parquet file whose query time is taken as the scaling series' fixed cost. */
   static final long FIXED_COST_ROWS = 1000;
@@ -80,13 +97,16 @@ public final class Bench {
           "  --rows N            cached/Parquet rows for C <= 10 (default 4000000)",
           "  --max-elements N    rows are capped at N / C (default 40000000: C=1000 -> 40000 rows)",
           "  --reps N            timed repetitions (default 5)",
-          "  --only L[,L]        losses: cross_entropy, binary_cross_entropy_with_logits, kl_div",
+          "  --only L[,L]        losses: cross_entropy, binary_cross_entropy_with_logits, kl_div,",
+          "                      mse_loss, huber_loss, triplet_margin_loss",
           "  --types T[,T]       float,double",
           "  --classes C[,C]     2,10,1000",
           "  --sources S[,S]     cached,parquet",
           "  --variants V[,V]    subset of scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,"
               + "sparkloss_x5_unfused,"
               + "kernel",
+          "                      (mllib, plain and sparkloss_x5* are cross_entropy only; kernel",
+          "                      times cross_entropy, binary_cross_entropy_with_logits, kl_div)",
           "  --partitions N      partitions of the generated data (default 4)",
           "  --kernel-rows N     rows of the kernel loop (default 1000000)",
           "  --quick             --rows 1000000 --only cross_entropy --classes 10",
@@ -95,9 +115,15 @@ public final class Bench {
           "  --scaling-rows N[,N] default 1000000,10000000,100000000",
           "  --data DIR          data directory (default /tmp/sparkloss-bench; deleted at the end)",
           "  --keep-data         do not delete the data directory",
-          "  --out DIR           JSON directory (default target/bench)",
+          "  --out DIR           JSON directory (default target/bench; scripts/bench: the build",
+          "                      directory's bench/)",
           "  --profile-query Q   only run query Q (table t_cached: first type and C, --rows rows)",
-          "                      in a loop for --profile-seconds (default 60), for JFR");
+          "                      in a loop for --profile-seconds (default 60), for JFR",
+          "scripts/bench --baseline REV [--rounds N] [flags]",
+          "                      before/after: builds git revision REV apart, then runs these",
+          "                      flags on REV and on the working tree alternately, N rounds",
+          "                      (default 5) of one JVM each, and prints per variant both medians",
+          "                      and the median per-round ratio (see scripts/bench)");
 
   /** Written by the kernel loops so the JIT cannot drop the work. */
   private static volatile double sink;
@@ -383,8 +409,16 @@ public final class Bench {
       }
     }
 
+    /** Whether the tables need the third array column, {@code negative}. */
+    boolean withNegative() {
+      return list(o.get("only")).contains("triplet_margin_loss")
+          || o.get("profile-query").contains("negative");
+    }
+
     /**
-     * Generates the bench table: {@code logits}, {@code label} (5% ignore_index), {@code target}.
+     * Generates the bench table: {@code logits}, {@code label} (5% ignore_index), {@code target},
+     * and with {@code withNegative} (only then, so that the other losses' tables stay as they were)
+     * {@code negative}, C values in [-2, 2]: triplet_margin_loss's third argument.
      */
     Dataset<Row> generate(long rows, int c, String type, boolean withTarget) {
       List<String> cols = new ArrayList<>();
@@ -400,6 +434,11 @@ public final class Bench {
         cols.add(
             elements(c, "cast(pmod(hash(id, %s, 7), 10001) / 10000.0 as " + type + ")")
                 + " as target");
+        if (withNegative()) {
+          cols.add(
+              elements(c, "cast((pmod(hash(id, %s, 13), 20001) - 10000) / 5000.0 as " + type + ")")
+                  + " as negative");
+        }
       }
       return spark.range(0, rows, 1, partitions).selectExpr(cols.toArray(new String[0]));
     }
@@ -482,15 +521,37 @@ public final class Bench {
               + " cast(t AS double) * ln(t)) - cast(t AS double) * x), 0D, (a, v) -> a + v)) /"
               + " sum(size(logits)) FROM "
               + t;
+        case "mse_loss":
+          return "SELECT sum(aggregate(zip_with(logits, target, (x, t) -> cast(x AS double) - t),"
+              + " 0D, (a, d) -> a + d * d)) / sum(size(logits)) FROM "
+              + t;
+        case "huber_loss":
+          // delta = 1: 0.5 z^2 below delta, else delta (z - 0.5 delta).
+          return "SELECT sum(aggregate(zip_with(logits, target, (x, t) -> abs(cast(x AS double) -"
+              + " t)), 0D, (a, z) -> a + if(z < 1D, 0.5D * z * z, 1D * (z - 0.5D * 1D)))) /"
+              + " sum(size(logits)) FROM "
+              + t;
+        case "triplet_margin_loss":
+          // margin = 1, p = 2, eps = 1e-6: d(u, v) = sqrt(sum((u - v + eps)^2)).
+          return "SELECT avg(greatest(1D + sqrt(aggregate(zip_with(logits, target, (a, p) ->"
+              + " cast(a AS double) - p + 1e-6D), 0D, (s, d) -> s + d * d)) -"
+              + " sqrt(aggregate(zip_with(logits, negative, (a, n) -> cast(a AS double) - n +"
+              + " 1e-6D), 0D, (s, d) -> s + d * d)), 0D)) FROM "
+              + t;
         default:
           throw new IllegalArgumentException("unknown loss " + loss);
       }
     }
 
     static String sparklossCall(String loss) {
-      return loss.equals("cross_entropy")
-          ? "cross_entropy(logits, label)"
-          : loss + "(logits, target)";
+      switch (loss) {
+        case "cross_entropy":
+          return "cross_entropy(logits, label)";
+        case "triplet_margin_loss":
+          return "triplet_margin_loss(logits, target, negative)";
+        default:
+          return loss + "(logits, target)";
+      }
     }
 
     void group(
@@ -571,6 +632,10 @@ public final class Bench {
       // The kernel: single-thread loop over the same values, scaled to the cores used.
       Map<String, Object> kernel = null;
       double kernelSecs = Double.NaN;
+      if (kr != null && !KERNEL_LOSSES.contains(loss)) {
+        out("(kernel: not timed for %s)%n", loss);
+        kr = null;
+      }
       if (kr != null) {
         double nsRow = kernelNsPerRow(loss, kr);
         long evaluated = ce ? Math.round(rows * 0.95) : rows;
@@ -654,7 +719,10 @@ public final class Bench {
       for (String other :
           new String[] {"sql", "plain", "mllib", "sparkloss_x5", "sparkloss_x5_unfused"}) {
         if (values.containsKey(other) && !Double.isNaN(ref)) {
-          out("  check sparkloss vs %-12s rel diff %.2e%n", other, relDiff(ref, values.get(other)));
+          double d = relDiff(ref, values.get(other));
+          out(
+              "  check sparkloss vs %-12s rel diff %.2e %s%n",
+              other, d, d < VALUES_REL_TOL ? "ok" : "DIFFERS (limit " + VALUES_REL_TOL + ")");
         }
       }
       res.values.put(key, values);
