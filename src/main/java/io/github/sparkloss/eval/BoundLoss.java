@@ -187,10 +187,6 @@ public final class BoundLoss implements Serializable {
     return binding.kind();
   }
 
-  public Binding binding() {
-    return binding;
-  }
-
   public ColumnNames columns() {
     return binding.columns();
   }

@@ -58,11 +58,6 @@ public final class RowInput {
     return i == 0 ? n : i == 1 ? tn : un;
   }
 
-  /** The values of argument {@code i}: {@link #x}, {@link #t} or {@link #u}. */
-  public double[] values(int i) {
-    return i == 0 ? x : i == 1 ? t : u;
-  }
-
   /** Makes argument {@code i}'s array hold at least {@code size} entries and sets its length. */
   public double[] slot(int i, int size) {
     return i == 0 ? input(size) : i == 1 ? target(size) : third(size);

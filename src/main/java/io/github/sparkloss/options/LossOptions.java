@@ -64,16 +64,6 @@ public final class LossOptions implements java.io.Serializable {
     return values.containsKey(option.key());
   }
 
-  /** The value of the option called {@code key}, as {@link #get}; the loss must take it. */
-  public Object get(String key) {
-    LossOption<?> o = loss.option(key);
-    if (o == null) {
-      throw new LossException(
-          loss + ": unknown option '" + key + "'; " + loss + " takes " + allowedList(loss));
-    }
-    return get(o);
-  }
-
   /** Per-class weights, or null for all ones (losses without a weight option: null). */
   public double[] weight() {
     LossOption<?> o = loss.option("weight");

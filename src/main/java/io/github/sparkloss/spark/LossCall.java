@@ -393,15 +393,6 @@ final class LossCall implements Serializable {
     return rowReader;
   }
 
-  /** The number of positional arguments. */
-  int arity() {
-    return loss.arguments().size();
-  }
-
-  boolean hasSampleWeight() {
-    return deliveredTypes.length > arity();
-  }
-
   DataType[] deliveredTypes() {
     return deliveredTypes.clone();
   }
