@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * One PyTorch golden vector, written by {@code scripts/gen-golden}: the rows of each positional
@@ -132,6 +134,53 @@ public final class GoldenCase {
   /** Whether argument {@code i} holds float32 values. */
   public boolean isFloat32(int i) {
     return float32 && (family || i == 0);
+  }
+
+  /**
+   * The Spark type of argument {@code a}'s column: arrays or numbers of the case's element type,
+   * class indices as bigint, and multilabel class indices as array<bigint> or array<int>.
+   */
+  public DataType sparkType(int a, boolean longIndices) {
+    DataType element = isFloat32(a) ? DataTypes.FloatType : DataTypes.DoubleType;
+    switch (shapes.get(a)) {
+      case "matrix":
+        return DataTypes.createArrayType(element, false);
+      case "index":
+        return DataTypes.LongType;
+      case "index_matrix":
+        return DataTypes.createArrayType(
+            longIndices ? DataTypes.LongType : DataTypes.IntegerType, false);
+      default:
+        return element;
+    }
+  }
+
+  /** Row {@code i}'s value of argument {@code a}, of the type {@link #sparkType} gives. */
+  public Object sparkValue(int a, int i, boolean longIndices) {
+    double[] v = args.get(a)[i];
+    boolean f = isFloat32(a);
+    switch (shapes.get(a)) {
+      case "matrix":
+        {
+          List<Object> list = new ArrayList<>(v.length);
+          for (double d : v) {
+            list.add(f ? (Object) (float) d : (Object) d);
+          }
+          return list;
+        }
+      case "index":
+        return (long) v[0];
+      case "index_matrix":
+        {
+          List<Object> list = new ArrayList<>(v.length);
+          for (double d : v) {
+            list.add(longIndices ? (Object) (long) d : (Object) (int) d);
+          }
+          return list;
+        }
+      default:
+        return f ? (Object) (float) v[0] : (Object) v[0];
+    }
   }
 
   /** Whether argument {@code i} is a class index per row. */

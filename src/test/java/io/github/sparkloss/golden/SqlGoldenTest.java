@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,56 +97,11 @@ class SqlGoldenTest extends SparkTestBase {
     return String.valueOf(v);
   }
 
-  /** The Spark type of argument {@code a}: inputs in the case's element type, targets double. */
-  static DataType type(GoldenCase c, int a) {
-    DataType element = c.isFloat32(a) ? DataTypes.FloatType : DataTypes.DoubleType;
-    switch (c.shapes.get(a)) {
-      case "matrix":
-        return DataTypes.createArrayType(element, false);
-      case "index":
-        return DataTypes.LongType;
-      case "index_matrix":
-        return DataTypes.createArrayType(DataTypes.IntegerType, false);
-      default:
-        return element;
-    }
-  }
-
-  /** Row {@code i}'s value of argument {@code a}, as {@link #type} says. */
-  static Object value(GoldenCase c, int a, int i) {
-    double[] v = c.args.get(a)[i];
-    DataType t = type(c, a);
-    switch (c.shapes.get(a)) {
-      case "matrix":
-        {
-          boolean f =
-              ((org.apache.spark.sql.types.ArrayType) t).elementType() == DataTypes.FloatType;
-          List<Object> list = new ArrayList<>(v.length);
-          for (double d : v) {
-            list.add(f ? (Object) (float) d : (Object) d);
-          }
-          return list;
-        }
-      case "index":
-        return (long) v[0];
-      case "index_matrix":
-        {
-          List<Object> list = new ArrayList<>(v.length);
-          for (double d : v) {
-            list.add((int) d);
-          }
-          return list;
-        }
-      default:
-        return t == DataTypes.FloatType ? (Object) (float) v[0] : (Object) v[0];
-    }
-  }
-
   /** The case's rows as a DataFrame (id, one column per argument[, sw]). */
   static Dataset<Row> table(GoldenCase c) {
     StructType schema = new StructType().add("id", DataTypes.IntegerType, false);
     for (int a = 0; a < c.names.size(); a++) {
-      schema = schema.add(c.names.get(a), type(c, a), false);
+      schema = schema.add(c.names.get(a), c.sparkType(a, false), false);
     }
     if (c.sampleWeight != null) {
       schema = schema.add("sw", DataTypes.DoubleType, false);
@@ -157,7 +111,7 @@ class SqlGoldenTest extends SparkTestBase {
       List<Object> values = new ArrayList<>();
       values.add(i);
       for (int a = 0; a < c.names.size(); a++) {
-        values.add(value(c, a, i));
+        values.add(c.sparkValue(a, i, false));
       }
       if (c.sampleWeight != null) {
         values.add(c.sampleWeight[i]);

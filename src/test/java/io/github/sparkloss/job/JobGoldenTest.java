@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,53 +124,13 @@ class JobGoldenTest extends SparkTestBase {
     return m;
   }
 
-  private static DataType type(GoldenCase c, int a) {
-    DataType element = c.isFloat32(a) ? DataTypes.FloatType : DataTypes.DoubleType;
-    switch (c.shapes.get(a)) {
-      case "matrix":
-        return DataTypes.createArrayType(element, false);
-      case "index":
-        return DataTypes.LongType;
-      case "index_matrix":
-        return DataTypes.createArrayType(DataTypes.LongType, false);
-      default:
-        return element;
-    }
-  }
-
-  private static Object value(GoldenCase c, int a, double[] v) {
-    boolean f = c.isFloat32(a);
-    switch (c.shapes.get(a)) {
-      case "matrix":
-        {
-          List<Object> list = new ArrayList<>();
-          for (double d : v) {
-            list.add(f ? (Object) (float) d : (Object) d);
-          }
-          return list;
-        }
-      case "index":
-        return (long) v[0];
-      case "index_matrix":
-        {
-          List<Object> list = new ArrayList<>();
-          for (double d : v) {
-            list.add((long) d);
-          }
-          return list;
-        }
-      default:
-        return f ? (Object) (float) v[0] : (Object) v[0];
-    }
-  }
-
   /** One Parquet file with columns row, a{i}_{k}[, sw_i] for every case i; nulls pad. */
   private static Path write(String name, List<GoldenCase> cases) {
     StructType schema = new StructType().add("row", DataTypes.IntegerType, false);
     for (int i = 0; i < cases.size(); i++) {
       GoldenCase c = cases.get(i);
       for (int a = 0; a < c.names.size(); a++) {
-        schema = schema.add("a" + i + "_" + a, type(c, a), true);
+        schema = schema.add("a" + i + "_" + a, c.sparkType(a, true), true);
       }
       if (c.sampleWeight != null) {
         schema = schema.add("sw_" + i, DataTypes.DoubleType, true);
@@ -184,7 +143,7 @@ class JobGoldenTest extends SparkTestBase {
       for (GoldenCase c : cases) {
         boolean has = r < c.rows();
         for (int a = 0; a < c.names.size(); a++) {
-          values.add(has ? value(c, a, c.args.get(a)[r]) : null);
+          values.add(has ? c.sparkValue(a, r, true) : null);
         }
         if (c.sampleWeight != null) {
           values.add(has ? c.sampleWeight[r] : null);
