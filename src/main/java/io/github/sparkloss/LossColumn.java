@@ -9,14 +9,11 @@ import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
 import io.github.sparkloss.options.Reduction;
-import io.github.sparkloss.shim.SparkShim;
+import io.github.sparkloss.spark.LossFunctions;
 import io.github.sparkloss.spark.Output;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
-import org.apache.spark.sql.functions;
 
 /**
  * A typed, immutable call of one loss, finished by {@link #value()}, {@link #perClass()} or {@link
@@ -136,19 +133,6 @@ public final class LossColumn {
   }
 
   private Column call(Output output, boolean perClass) {
-    List<Column> args = new ArrayList<>(arguments);
-    if (sampleWeight != null) {
-      args.add(named("sample_weight", sampleWeight));
-    }
-    options.namedArguments().forEach((k, v) -> args.add(named(k, functions.lit(v))));
-    if (perClass) {
-      args.add(named("per_class", functions.lit(true)));
-    }
-    return functions.call_function(
-        output.functionName(options.loss()), args.toArray(new Column[0]));
-  }
-
-  private static Column named(String key, Column value) {
-    return SparkShim.column(new NamedArgumentExpression(key, SparkShim.expression(value)));
+    return LossFunctions.call(output, options, arguments, sampleWeight, perClass);
   }
 }

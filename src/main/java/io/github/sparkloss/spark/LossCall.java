@@ -37,7 +37,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <p>The loss's positional arguments come first, by position or by name ({@code input =>}, {@code
  * target =>}, ...); {@code sample_weight =>} names a column; every other option is named and must
- * be a constant, evaluated here once, so no option is read per row.
+ * be a constant, evaluated here once, so no option is read per row. A call built in Java ends
+ * instead with its {@link TypedOptions}, which are bound as they are.
  */
 final class LossCall implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -60,19 +61,34 @@ final class LossCall implements Serializable {
     this.loss = loss;
     this.output = output;
     String fn = output.functionName(loss);
-    Map<String, Expression> named = byName(fn, args);
     List<Arg> params = loss.arguments();
-    this.argExprs = new ArrayList<>(params.size());
-    for (Arg a : params) {
-      Expression e = named.remove(a.name());
-      if (e == null) {
-        throw new LossException(fn, "missing " + a.name() + "; expected " + usage(fn));
+    TypedOptions typed = args.isEmpty() ? null : TypedOptions.of(args.get(args.size() - 1));
+    boolean perClass;
+    LossOptions options;
+    if (typed != null) {
+      // Built in Java: the arguments are the columns, in order, and the options come typed.
+      int columns = params.size() + (typed.sampleWeight() ? 1 : 0);
+      if (args.size() != columns + 1 || !typed.options().loss().equals(loss)) {
+        throw new IllegalArgumentException(fn + ": typed options of another call: " + args);
       }
-      argExprs.add(e);
+      this.argExprs = new ArrayList<>(args.subList(0, params.size()));
+      this.sampleWeightExpr = typed.sampleWeight() ? args.get(params.size()) : null;
+      perClass = typed.perClass() || output == Output.PER_CLASS;
+      options = checkReduction(fn, typed.options());
+    } else {
+      Map<String, Expression> named = byName(fn, args);
+      this.argExprs = new ArrayList<>(params.size());
+      for (Arg a : params) {
+        Expression e = named.remove(a.name());
+        if (e == null) {
+          throw new LossException(fn, "missing " + a.name() + "; expected " + usage(fn));
+        }
+        argExprs.add(e);
+      }
+      this.sampleWeightExpr = named.remove(SAMPLE_WEIGHT);
+      perClass = perClass(fn, named.remove(PER_CLASS));
+      options = options(fn, named);
     }
-    this.sampleWeightExpr = named.remove(SAMPLE_WEIGHT);
-    boolean perClass = perClass(fn, named.remove(PER_CLASS));
-    LossOptions options = options(fn, named);
 
     String[] names = new String[params.size()];
     ColumnReader[] readers = new ColumnReader[params.size()];
@@ -235,7 +251,10 @@ final class LossCall implements Serializable {
       }
       builder.set(key, constant(fn, key, option.getValue()));
     }
-    LossOptions options = builder.build();
+    return checkReduction(fn, builder.build());
+  }
+
+  private LossOptions checkReduction(String fn, LossOptions options) {
     if (options.reduction() == Reduction.NONE && output != Output.VALUE) {
       throw new LossException(
           fn,

@@ -2,13 +2,17 @@ package io.github.sparkloss.spark;
 
 import io.github.sparkloss.loss.Arg;
 import io.github.sparkloss.loss.Loss;
+import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.shim.ScalaShim;
+import io.github.sparkloss.shim.SparkShim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.functions;
 
 /**
  * The SQL functions sparkloss registers: for each loss {@code name}, the aggregate {@code
@@ -44,6 +48,33 @@ public final class LossFunctions {
     for (Spec f : all()) {
       ScalaShim.injectFunction(extensions, f.name(), f.info(), f.builder());
     }
+  }
+
+  /**
+   * A call of {@code output}'s function over {@code arguments} with options already typed and
+   * checked: they are bound as they are when the call resolves, not turned into SQL literals and
+   * parsed again. The call resolves through the session's function registry, like a SQL call.
+   *
+   * @param sampleWeight the sample-weight column, or null
+   * @param perClass whether the stats keep the per-class breakdown ({@link Output#STATS} only)
+   */
+  public static Column call(
+      Output output,
+      LossOptions options,
+      List<Column> arguments,
+      Column sampleWeight,
+      boolean perClass) {
+    if (perClass && output != Output.STATS) {
+      throw new IllegalArgumentException("per_class applies to the stats only");
+    }
+    List<Column> args = new ArrayList<>(arguments);
+    if (sampleWeight != null) {
+      args.add(sampleWeight);
+    }
+    TypedOptions typed = new TypedOptions(options, perClass, sampleWeight != null);
+    args.add(SparkShim.column(typed.expression()));
+    return functions.call_function(
+        output.functionName(options.loss()), args.toArray(new Column[0]));
   }
 
   /** Builds the Catalyst expression of one call. */

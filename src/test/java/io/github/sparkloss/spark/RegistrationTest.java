@@ -11,6 +11,7 @@ import io.github.sparkloss.TestMath;
 import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.Reduction;
+import io.github.sparkloss.shim.ScalaShim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,6 +21,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedArgumentExpression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -290,6 +294,67 @@ class RegistrationTest {
                     + VIEW)
             .collectAsList();
     assertThat(perRowApi).hasSize(4).isEqualTo(perRowSql);
+  }
+
+  @Test
+  void columnApiBindsItsTypedOptionsAsTheyAre() {
+    SparkLoss.register(spark);
+    // Weights that print as long decimals: the options object itself reaches the bound call.
+    LossColumn ce =
+        SparkLoss.crossEntropy(col("logits"), col("label"))
+            .weight(1.0 / 3, 0.1 + 0.2, Math.PI)
+            .labelSmoothing(0.1)
+            .sampleWeight(col("w"));
+    Column stats = ce.statsPerClass();
+
+    List<Expression> nodes = new ArrayList<>();
+    for (Expression e : ScalaShim.asJava(df.agg(stats).queryExecution().logical().expressions())) {
+      e.foreach(
+          node -> {
+            nodes.add(node);
+            return null;
+          });
+    }
+    assertThat(nodes).noneMatch(e -> e instanceof NamedArgumentExpression);
+    List<TypedOptions> carried =
+        nodes.stream().map(TypedOptions::of).filter(t -> t != null).toList();
+    assertThat(carried).hasSize(1);
+    TypedOptions typed = carried.get(0);
+    assertThat(typed.perClass()).isTrue();
+    assertThat(typed.sampleWeight()).isTrue();
+
+    LogicalPlan analyzed = df.agg(stats).queryExecution().analyzed();
+    List<LossCall> calls = new ArrayList<>();
+    for (Expression e : ScalaShim.asJava(analyzed.expressions())) {
+      e.foreach(
+          node -> {
+            if (node instanceof LossAggregator
+                && ((LossAggregator<?, ?>) node).aggrFunc() instanceof LossAggregate) {
+              calls.add(((LossAggregate) ((LossAggregator<?, ?>) node).aggrFunc()).call());
+            }
+            return null;
+          });
+    }
+    assertThat(calls).hasSize(1);
+    assertThat(calls.get(0).bound().options()).isSameAs(typed.options());
+    assertThat(calls.get(0).bound().perClass()).isTrue();
+    assertThat(calls.get(0).bound().columns().sampleWeight()).isEqualTo("w");
+    assertThat(calls.get(0).children()).hasSize(3);
+
+    Row api = df.agg(stats).first();
+    Row sql =
+        spark
+            .sql(
+                "SELECT cross_entropy_stats(logits, label, weight => array("
+                    + (1.0 / 3)
+                    + "D, "
+                    + (0.1 + 0.2)
+                    + "D, "
+                    + Math.PI
+                    + "D), label_smoothing => 0.1D, sample_weight => w, per_class => true) FROM "
+                    + VIEW)
+            .first();
+    assertThat(api).isEqualTo(sql);
   }
 
   @Test
