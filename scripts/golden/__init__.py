@@ -4,12 +4,15 @@ Run from the repository root (or anywhere; paths are relative to the script):
 
     /usr/bin/python3 scripts/gen-golden            # or just: scripts/gen-golden
 
-It (re)writes two files in src/test/resources/golden/:
+It (re)writes three files in src/test/resources/golden/:
   * pytorch-golden.json: cross_entropy, nll_loss, binary_cross_entropy(_with_logits), kl_div;
   * pytorch-family-golden.json: the rest of PyTorch's loss family (mse_loss, l1_loss, smooth_l1_loss,
     huber_loss, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss, multilabel_soft_margin_loss,
     multi_margin_loss, multilabel_margin_loss, hinge_embedding_loss, margin_ranking_loss,
-    cosine_embedding_loss, triplet_margin_loss, torchvision's sigmoid_focal_loss).
+    cosine_embedding_loss, triplet_margin_loss, torchvision's sigmoid_focal_loss);
+  * uncertainty-golden.json: standard errors and confidence intervals of reduced losses (cross_entropy,
+    nll_loss, binary_cross_entropy(_with_logits), kl_div, mse_loss, huber_loss, triplet_margin_loss,
+    margin_ranking_loss), each case in the layout of its loss's file plus an "uncertainty" object.
 The output is COMMITTED: the Java tests read it and never run Python. Regenerate only when the case
 list changes, and commit the generator and the JSON together. The output is deterministic (fixed
 seeds, single-threaded torch, no timestamps): running it twice gives identical bytes.
@@ -17,10 +20,12 @@ seeds, single-threaded torch, no timestamps): running it twice gives identical b
 Options:
     --output PATH          write pytorch-golden.json somewhere else (e.g. to compare against the committed file)
     --family-output PATH   the same for pytorch-family-golden.json
+    --uncertainty-output PATH   the same for uncertainty-golden.json
     --check                regenerate in memory and exit 1 if a committed file differs
 
-Requirements: Python 3 standard library + torch (float64 on CPU) + torchvision (sigmoid_focal_loss).
-The versions used are recorded in the JSON ("torch_version", "torchvision_version"). The contract is
+Requirements: Python 3 standard library + torch (float64 on CPU) + torchvision (sigmoid_focal_loss) + NumPy
+and SciPy (uncertainty-golden.json). The versions used are recorded in the JSON ("torch_version",
+"torchvision_version", "numpy_version", "scipy_version"). The contract is
 docs/LOSS-SEMANTICS.md (reference: PyTorch 2.x). Where PyTorch 1.13 and 2.x differ (binary_cross_entropy:
 log(1-x) versus log1p(-x); targets outside [0, 1]), no case depends on the 1.13 behaviour except the one
 case whose note says "2.x vs 1.13", whose expectation is computed with torch.log1p instead. In the family
@@ -49,9 +54,28 @@ How every expected value is obtained:
 Every case is also checked against an independent pure-Python implementation of
 LOSS-SEMANTICS.md (golden.reference; relative tolerance 1e-12); the generator aborts on a disagreement.
 
+How the uncertainty values are obtained (docs/LOSS-SEMANTICS.md, "Uncertainty"; golden.uncertainty):
+  * "expected" as in the other two files (torch's reduction, sample weights as above);
+  * per counted row n (not ignored; a sample weight 0 adds nothing), from torch's reduction='none' output in
+    float64: a_n = the row's loss (element-wise losses: math.fsum of the row's elements; class-index targets:
+    torch's output already holds w[y_n]) and b_n = w[y_n] (class-index targets), 1 (probability targets,
+    per-row losses, kl_div 'batchmean'), C (element-wise losses, C = 1 for a scalar column);
+  * N = fsum(s_n), A = fsum(s_n a_n), B = fsum(s_n b_n); 'mean'/'batchmean': value = A / B,
+    Var = N / (N - 1) * fsum(s_n (a_n - value b_n)^2) / B^2 (delta method); 'sum': value = A,
+    Var = N / (N - 1) * fsum(s_n (a_n - A / N)^2); std_error = sqrt(Var), NaN when N <= 1; the interval is
+    value -+ z std_error, z = scipy.stats.norm.ppf((1 + confidence) / 2), confidence 0.95 unless the case's
+    options say otherwise;
+  * per class: class-index targets, the rows of target c (b_n = w[c], their own N_c); element-wise losses, the
+    element column c (a_n = the row's element c, b_n = 1, the group's N);
+  * checks (the generator aborts beyond 1e-12 relative): value against "expected"; value and std_error against a
+    second NumPy float64 implementation; against scipy.stats.sem wherever the formula reduces to it (no sample
+    weights, one b for every row: std_error = sem(a) / b for 'mean', N * sem(a) for 'sum'), which covers every
+    unweighted cross_entropy mean; against the physically repeated rows for integer sample weights.
+
 Layout: golden.data (seeded random data), golden.reference (the pure-Python implementation),
+golden.uncertainty (the standard-error and interval formulas, math.fsum, NumPy and SciPy; no torch),
 golden.harness (torch evaluation, sample weights, case assembly, JSON rendering) and golden.cases
-(one module per loss).
+(one module per loss, and golden.cases.uncertainty for uncertainty-golden.json).
 """
 
 import argparse
@@ -61,12 +85,16 @@ import os
 import platform
 import sys
 
+import numpy
+import scipy
 import torch
 import torchvision
 
 from .cases import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, kl_div, nll_loss
+from .cases import uncertainty as uncertainty_cases
 from .harness import (CASES, DEFAULT_OUTPUT, FAMILY_CASES, FAMILY_KEY_ORDER, FAMILY_LOSSES, FAMILY_OUTPUT, FAMILY_RTOL,
-                      GENERATOR, evaluate, evaluate_family, render)
+                      GENERATOR, UNCERTAINTY_CASES, UNCERTAINTY_CHECKS, UNCERTAINTY_KEY_ORDER, UNCERTAINTY_OUTPUT,
+                      UNCERTAINTY_RTOL, evaluate, evaluate_family, evaluate_uncertainty, render)
 from .reference import max_rel_deviation
 
 CORE_MODULES = (cross_entropy, nll_loss, binary_cross_entropy, binary_cross_entropy_with_logits, kl_div)
@@ -151,6 +179,51 @@ def build_family():
     return render(header, FAMILY_CASES, FAMILY_KEY_ORDER)
 
 
+UNCERTAINTY_NOTE = (
+    "Golden vectors for standard errors and confidence intervals in sparkloss (contract: docs/LOSS-SEMANTICS.md, "
+    "\"Uncertainty: standard errors and confidence intervals\"). Each case has the layout of its loss's golden file: "
+    "pytorch-golden.json's (input, input_shape, target_kind, target) for cross_entropy, nll_loss, "
+    "binary_cross_entropy(_with_logits) and kl_div, pytorch-family-golden.json's (args, arg_shapes) for the rest; "
+    "options hold reduction and, when it is not 0.95, confidence. expected is the reduced loss obtained as in those "
+    "files (real PyTorch in float64, see each note). uncertainty is computed from PyTorch's reduction='none' "
+    "output in float64, independently of torch's reductions. Rows are the sampling unit: row n contributes "
+    "a_n (its loss; for element-wise losses the math.fsum of its elements; for class-index targets torch's loss, "
+    "which holds w[y_n]) and b_n (w[y_n] for class-index targets; 1 for probability targets, per-row losses and "
+    "kl_div 'batchmean'; C for element-wise losses, 1 for a scalar column); rows whose target is ignore_index and "
+    "rows of sample weight 0 count nowhere. N = sum s_n, A = sum s_n a_n, B = sum s_n b_n, every sum with "
+    "math.fsum. 'mean'/'batchmean': value = A / B, std_error = sqrt(N / (N - 1) * sum s_n (a_n - value b_n)^2 / "
+    "B^2) (delta method); 'sum': value = A, std_error = sqrt(N / (N - 1) * sum s_n (a_n - A / N)^2); the "
+    "residuals are summed directly in a second pass. ci_low, ci_high = value -+ z std_error, z = "
+    "scipy.stats.norm.ppf((1 + confidence) / 2). N <= 1 (N = 0 included) gives NaN for std_error, ci_low and "
+    "ci_high. n is N, written as a float (a sum of sample weights). per_class (only where present): class-index "
+    "targets, per target class c over its non-ignored rows (b_n = w[c], their own N_c); element-wise losses, per "
+    "element column c (a_n = the row's element c from torch's reduction='none' output, b_n = 1, the group's N). "
+    "Checks: value agrees with expected to %g relative (expected carries torch 1.13's summation order, value the "
+    "exact sum); value and std_error of every group and class agree to %g with a second NumPy float64 "
+    "implementation, with scipy.stats.sem (std_error = sem(a) / b for 'mean', N * sem(a) for 'sum') in the %d "
+    "groups and classes without sample weights and with one b for every row, and with the physically repeated "
+    "rows in the %d groups and classes with integer sample weights. Non-finite numbers are the strings \"NaN\", "
+    "\"Infinity\", \"-Infinity\"; finite numbers are Python repr (exact float64 round trip); -0.0 results are "
+    "written 0.0. Regenerate with scripts/gen-golden; the output is committed.")
+
+
+def build_uncertainty():
+    """uncertainty-golden.json: standard errors and confidence intervals."""
+    uncertainty_cases.build()
+    for case in UNCERTAINTY_CASES:
+        evaluate_uncertainty(case)
+    header = {
+        "generator": GENERATOR,
+        "torch_version": torch.__version__,
+        "numpy_version": numpy.__version__,
+        "scipy_version": scipy.__version__,
+        "python_version": platform.python_version(),
+        "note": UNCERTAINTY_NOTE % (UNCERTAINTY_RTOL, UNCERTAINTY_RTOL, UNCERTAINTY_CHECKS["sem"],
+                                    UNCERTAINTY_CHECKS["repeated_rows"]),
+    }
+    return render(header, UNCERTAINTY_CASES, UNCERTAINTY_KEY_ORDER)
+
+
 def counts(cases):
     result = {}
     for c in cases:
@@ -162,11 +235,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--output", default=DEFAULT_OUTPUT, help="where to write pytorch-golden.json")
     ap.add_argument("--family-output", default=FAMILY_OUTPUT, help="where to write pytorch-family-golden.json")
+    ap.add_argument("--uncertainty-output", default=UNCERTAINTY_OUTPUT, help="where to write uncertainty-golden.json")
     ap.add_argument("--check", action="store_true",
                     help="regenerate in memory and exit 1 if a committed file differs")
     args = ap.parse_args()
     outputs = [(os.path.normpath(args.output), build_core(), CASES),
-               (os.path.normpath(args.family_output), build_family(), FAMILY_CASES)]
+               (os.path.normpath(args.family_output), build_family(), FAMILY_CASES),
+               (os.path.normpath(args.uncertainty_output), build_uncertainty(), UNCERTAINTY_CASES)]
     if args.check:
         status = 0
         for path, text, _ in outputs:

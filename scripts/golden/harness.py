@@ -15,10 +15,11 @@ import torchvision
 from torchvision.ops import sigmoid_focal_loss
 
 from .data import F32, F64, FRAC_SW, FRAC_SW_ZERO, INT_SW
-from .reference import (ELEMENTWISE, FAMILY_ELEMENTWISE, NAN, close, deviation, family_first_arg,
+from .reference import (ELEMENTWISE, FAMILY_ELEMENTWISE, FAMILY_PER_ROW, NAN, close, deviation, family_first_arg,
                         family_num_classes, family_num_rows, family_ref_per_class, family_ref_reduced,
                         family_weights, ignored, num_classes, ref_reduced, safe_fsum, weight_of)
 from .reference import div as ieee_div
+from .uncertainty import DEFAULT_CONFIDENCE, estimate, estimate_numpy, sem_check
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(1)
@@ -28,6 +29,7 @@ SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN_DIR = os.path.join(SCRIPTS, "..", "src", "test", "resources", "golden")
 DEFAULT_OUTPUT = os.path.join(GOLDEN_DIR, "pytorch-golden.json")
 FAMILY_OUTPUT = os.path.join(GOLDEN_DIR, "pytorch-family-golden.json")
+UNCERTAINTY_OUTPUT = os.path.join(GOLDEN_DIR, "uncertainty-golden.json")
 
 STD = ["none", "sum", "mean"]
 KLRED = ["none", "sum", "mean", "batchmean"]
@@ -761,3 +763,156 @@ def evaluate_family(case):
     case.pop("special", None)
     case.pop("empty_unwritten", None)
     return dev
+
+
+# --------------------------------------------------------------------------------------------
+# standard errors and confidence intervals (uncertainty-golden.json)
+# --------------------------------------------------------------------------------------------
+
+UNCERTAINTY_KEY_ORDER = ["id", "loss", "input_dtype", "num_classes", "input", "input_shape", "target_kind", "target",
+                         "args", "arg_shapes", "sample_weight", "options", "expected", "expected_torch_float32",
+                         "uncertainty", "note"]
+UNCERTAINTY_RTOL = 1e-12
+UNCERTAINTY_CASES = []
+UNCERTAINTY_IDS = set()
+UNCERTAINTY_CHECKS = {"sem": 0, "repeated_rows": 0}
+
+
+def add_uncertainty_case(case, per_class, confidence):
+    if case["id"] in UNCERTAINTY_IDS:
+        raise SystemExit("duplicate id " + case["id"])
+    assert case["id"].startswith(case["loss"] + "/"), case["id"]
+    assert confidence is None or confidence != DEFAULT_CONFIDENCE, case["id"]
+    UNCERTAINTY_IDS.add(case["id"])
+    case["per_class"] = False  # the partials of the other files are not repeated here
+    case["uncertainty_per_class"] = per_class
+    case["uncertainty_confidence"] = confidence
+    UNCERTAINTY_CASES.append(case)
+
+
+def uncertainty_core(fam, loss, x, kind, t, reductions, opts=None, sw=None, dtype="float64", shape="matrix", c=None,
+                     per_class_on=(), confidence=None, note=""):
+    """One case per reduction in pytorch-golden.json's layout (input, input_shape, target_kind, target)."""
+    for r in reductions:
+        o = dict(opts or {})
+        o["reduction"] = r
+        case = {"id": "%s/%s" % (fam, r), "loss": loss, "input_dtype": dtype, "input": x, "input_shape": shape,
+                "target_kind": kind, "target": t, "sample_weight": sw, "options": o, "note": note}
+        if c is not None:
+            case["num_classes"] = c
+        add_uncertainty_case(case, r in per_class_on, confidence)
+
+
+def uncertainty_family(fam, loss, args, shapes, reductions, opts=None, sw=None, dtype="float64", c=None,
+                       per_class_on=(), confidence=None, note=""):
+    """One case per reduction in pytorch-family-golden.json's layout (args, arg_shapes under PyTorch's names)."""
+    names = FAMILY_SIGNATURES[loss]
+    if isinstance(shapes, str):
+        shapes = [shapes] * len(names)
+    assert len(args) == len(names) == len(shapes), fam
+    for r in reductions:
+        o = dict(opts or {})
+        o["reduction"] = r
+        case = {"id": "%s/%s" % (fam, r), "loss": loss, "input_dtype": dtype, "args": dict(zip(names, args)),
+                "arg_shapes": dict(zip(names, shapes)), "sample_weight": sw, "options": o, "note": note}
+        if c is not None:
+            case["num_classes"] = c
+        add_uncertainty_case(case, r in per_class_on, confidence)
+
+
+def uncertainty_terms(case, reduction, per_class_on):
+    """From torch's reduction='none' output (float64): the counted rows' (s_n, a_n, b_n), the per-class groups
+    [(c, [(s_n, a_nc, b_nc)])] (None where the case has none) and a description of both."""
+    loss = case["loss"]
+    batch_b = reduction == "batchmean"
+    if "args" in case:
+        out = family_torch(case, case["args"], "none")
+        sw = family_weights(case)
+        c = family_num_classes(case)
+        if loss in FAMILY_PER_ROW:
+            rows = [(s, v, 1.0) for s, v in zip(sw, out)]
+            return rows, None, "a_n = the row's loss from torch's reduction='none' output, b_n = 1"
+        elements = [r if isinstance(r, list) else [r] for r in out]
+    else:
+        xs, ts = case["input"], case["target"]
+        sw = case["sample_weight"] or [1.0] * len(xs)
+        out = per_row(case, xs, ts, F64).tolist()
+        c = num_classes(case)
+        if case["target_kind"] == "index":
+            keep = [n for n, y in enumerate(ts) if not ignored(case, y)]
+            rows = [(sw[n], out[n], weight_of(case, ts[n])) for n in keep]
+            groups = [(k, [(sw[n], out[n], weight_of(case, k)) for n in keep if ts[n] == k]) for k in range(c)]
+            b = (" (which includes w[y_n]), b_n = w[y_n]" if "weight" in case["options"]
+                 else ", b_n = 1 (no class weight)")
+            how = ("a_n = the row's loss from torch's reduction='none' output%s; rows whose target is ignore_index "
+                   "are left out" % b)
+            return rows, groups, how + ("; per class c: the rows of target c, b_n = w[c], their own N_c"
+                                        if per_class_on else "")
+        if case["target_kind"] == "probs":
+            return ([(s, v, 1.0) for s, v in zip(sw, out)], None,
+                    "a_n = the row's loss from torch's reduction='none' output, b_n = 1 (probability targets)")
+        elements = [[v] for v in out] if case["input_shape"] == "scalar" else out
+    b = 1.0 if batch_b else float(c)
+    rows = [(s, math.fsum(r), b) for s, r in zip(sw, elements)]
+    groups = [(k, [(s, r[k], 1.0) for s, r in zip(sw, elements)]) for k in range(c)]
+    how = ("a_n = math.fsum of the row's %d element(s) of torch's reduction='none' output, b_n = %s"
+           % (c, "1 (batchmean)" if batch_b else "C = %d" % c))
+    return rows, groups, how + ("; per class c: element column c, a_n = the row's element c, b_n = 1"
+                                if per_class_on else "")
+
+
+def check_estimate(case_id, what, got, terms, reduction):
+    """got (from golden.uncertainty.estimate) against NumPy, scipy.stats.sem where it applies, and repeated rows
+    where the sample weights are integers."""
+    val, se = estimate_numpy(terms, reduction)
+    if not (close(got["value"], val, UNCERTAINTY_RTOL) and close(got["std_error"], se, UNCERTAINTY_RTOL)):
+        raise SystemExit("%s %s: fsum %r disagrees with NumPy (%r, %r)" % (case_id, what, got, val, se))
+    sem = sem_check(terms, reduction)
+    if sem is not None:
+        if not (close(got["value"], sem[0], UNCERTAINTY_RTOL) and close(got["std_error"], sem[1], UNCERTAINTY_RTOL)):
+            raise SystemExit("%s %s: %r disagrees with scipy.stats.sem %r" % (case_id, what, got, sem))
+        UNCERTAINTY_CHECKS["sem"] += 1
+    if all(float(s).is_integer() for s, _, _ in terms) and any(s != 1 for s, _, _ in terms):
+        repeated = [(1.0, a, b) for s, a, b in terms for _ in range(int(s))]
+        again = estimate(repeated, reduction, got["confidence"])
+        if not all(close(got[k], again[k], UNCERTAINTY_RTOL) for k in ("value", "std_error", "n")):
+            raise SystemExit("%s %s: %r disagrees with the repeated rows %r" % (case_id, what, got, again))
+        sem = sem_check(repeated, reduction)
+        if sem is not None and not close(got["std_error"], sem[1], UNCERTAINTY_RTOL):
+            raise SystemExit("%s %s: %r disagrees with scipy.stats.sem on the repeated rows %r"
+                             % (case_id, what, got, sem))
+        UNCERTAINTY_CHECKS["repeated_rows"] += 1
+
+
+def evaluate_uncertainty(case):
+    """expected and its note as in the other files, then the uncertainty object from torch's per-row losses."""
+    r = case["options"]["reduction"]
+    per_class_on = case.pop("uncertainty_per_class")
+    confidence = case.pop("uncertainty_confidence")
+    if "args" in case:
+        evaluate_family(case)
+    else:
+        evaluate(case)
+    rows, groups, how = uncertainty_terms(case, r, per_class_on)
+    if r == "sum":
+        how += " (b_n does not enter 'sum')"
+    conf = DEFAULT_CONFIDENCE if confidence is None else confidence
+    got = estimate(rows, r, conf)
+    if not close(got["value"], case["expected"], UNCERTAINTY_RTOL):
+        raise SystemExit("%s: value %r != expected %r" % (case["id"], got["value"], case["expected"]))
+    check_estimate(case["id"], "group", got, rows, r)
+    result = dict(got)
+    if per_class_on:
+        if groups is None:
+            raise SystemExit("%s: no per-class groups for this case" % case["id"])
+        result["per_class"] = []
+        for k, terms in groups:
+            pc = estimate(terms, r, conf)
+            check_estimate(case["id"], "class %d" % k, pc, terms, r)
+            result["per_class"].append({"class": k, **{f: pc[f] for f in ("value", "std_error", "ci_low", "ci_high")}})
+    case["uncertainty"] = clean(result, zero_sign=True)
+    if confidence is not None:
+        case["options"]["confidence"] = confidence
+    case["note"] += (" Uncertainty: %s; N = sum of the counted rows' s_n; value, std_error and the interval "
+                     "(z = scipy.stats.norm.ppf((1 + %r) / 2)) from golden.uncertainty with math.fsum."
+                     % (how, conf))
