@@ -102,6 +102,14 @@ public final class LossColumn {
     return with(b -> b.reduction(reduction));
   }
 
+  /**
+   * The confidence level of the interval {@link #stats()} gives (ci_low, ci_high), in (0, 1); 0.95
+   * by default.
+   */
+  public LossColumn confidence(double confidence) {
+    return option(Loss.CONFIDENCE, confidence);
+  }
+
   /** fail (the default) or skip. */
   public LossColumn onBadRow(OnBadRow onBadRow) {
     return with(b -> b.onBadRow(onBadRow));

@@ -31,6 +31,21 @@ import org.apache.spark.sql.catalyst.rules.Rule;
 public final class SparkLoss {
   private SparkLoss() {}
 
+  /** This build's version, e.g. {@code 0.2.0}, as reports record it ("unknown" if not built). */
+  public static String version() {
+    try (java.io.InputStream in =
+        SparkLoss.class.getResourceAsStream("sparkloss-version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      String v = p.getProperty("version", "unknown");
+      return v.startsWith("${") ? "unknown" : v;
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
   /**
    * Registers every sparkloss SQL function in {@code spark}'s session, the same functions the
    * {@link SparkLossExtensions} extension registers, and adds the optimizer rule that evaluates

@@ -7,6 +7,7 @@ import io.github.sparkloss.loss.LossOption;
 import io.github.sparkloss.options.LossException;
 import io.github.sparkloss.options.LossOptions;
 import io.github.sparkloss.options.OnBadRow;
+import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.options.TargetKind;
 import io.github.sparkloss.state.LossState;
 import java.io.Serializable;
@@ -62,6 +63,9 @@ public final class BoundLoss implements Serializable {
   private final RowChecks checks;
   private final Reducer reducer;
 
+  /** What states keep for standard errors: NONE unless bound for the stats. */
+  private final LossState.Uncertainty uncertainty;
+
   /** The argument names, for messages. */
   private final String[] argNames;
 
@@ -76,7 +80,7 @@ public final class BoundLoss implements Serializable {
   /** Scratch for one row's outcome; per instance, and an instance serves one thread. */
   private transient RowResult result;
 
-  private BoundLoss(LossOptions options, Binding binding, boolean perClass) {
+  private BoundLoss(LossOptions options, Binding binding, boolean perClass, boolean stdError) {
     this.options = options;
     this.loss = options.loss();
     this.binding = binding;
@@ -93,7 +97,10 @@ public final class BoundLoss implements Serializable {
             loss.denominator(binding.kind()),
             perClassKind,
             fixedClasses,
-            loss);
+            loss,
+            loss.options().contains(Loss.WEIGHT) ? options.get(Loss.WEIGHT) : null,
+            options.confidence());
+    this.uncertainty = stdError ? reducer.uncertainty() : LossState.Uncertainty.NONE;
     List<io.github.sparkloss.loss.Arg> args = loss.arguments();
     this.argNames = args.stream().map(io.github.sparkloss.loss.Arg::name).toArray(String[]::new);
     this.aligned = new boolean[args.size()];
@@ -120,6 +127,18 @@ public final class BoundLoss implements Serializable {
    * @param perClass whether states keep the per-class breakdown
    */
   public static BoundLoss bind(LossOptions options, Binding binding, boolean perClass) {
+    return bind(options, binding, perClass, false);
+  }
+
+  /**
+   * Binds validated options to resolved argument shapes, checking what depends on them.
+   *
+   * @param perClass whether states keep the per-class breakdown
+   * @param stdError whether states keep the exact moments behind the standard error and interval
+   *     (reductions that aggregate only)
+   */
+  public static BoundLoss bind(
+      LossOptions options, Binding binding, boolean perClass, boolean stdError) {
     Loss loss = options.loss();
     if (perClass && loss.perClass(binding.kind()) == Loss.PerClass.NONE) {
       throw new LossException(
@@ -140,7 +159,8 @@ public final class BoundLoss implements Serializable {
       }
     }
     loss.checkBinding(options, binding);
-    return new BoundLoss(options, binding, perClass);
+    return new BoundLoss(
+        options, binding, perClass, stdError && options.reduction() != Reduction.NONE);
   }
 
   /**
@@ -206,7 +226,12 @@ public final class BoundLoss implements Serializable {
 
   /** A new empty state for this loss: the identity of {@link #merge}. */
   public LossState newState() {
-    return new LossState(perClass);
+    return new LossState(perClass, uncertainty);
+  }
+
+  /** Whether states keep the moments behind the standard error. */
+  public boolean stdError() {
+    return uncertainty != LossState.Uncertainty.NONE;
   }
 
   /** Counts a row whose input, target or sample weight is null: skipped, as SQL skips nulls. */
@@ -273,13 +298,23 @@ public final class BoundLoss implements Serializable {
       d *= s;
     }
     state.addRow(l, d);
+    boolean moments = uncertainty != LossState.Uncertainty.NONE;
+    if (moments) {
+      state.addMoments(s, out.loss, out.denominator);
+    }
     if (perClass) {
       if (perClassKind == Loss.PerClass.TARGET_CLASS) {
         state.addClassRow(out.targetClass, l, d);
+        if (moments) {
+          state.addClassMoments(out.targetClass, s, out.loss);
+        }
       } else if (s != 0.0) {
         double[] e = out.elements;
         for (int c = 0; c < r.n; c++) {
           state.addClassLoss(c, s == 1.0 ? e[c] : e[c] * s);
+          if (moments) {
+            state.addClassMoments(c, s, e[c]);
+          }
         }
       }
     }

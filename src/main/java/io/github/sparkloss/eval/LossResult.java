@@ -11,6 +11,9 @@ import java.util.List;
  * @param lossSum the numerator, {@code sum(s_n * l_n)}
  * @param weightSum the denominator before the class count factor of element-wise means
  * @param perClass per-class partials, or null when not asked for
+ * @param stdError the value's standard error (NaN when not kept, or over fewer than 2 rows)
+ * @param ciLow the interval's lower end, {@code value - z * stdError}
+ * @param ciHigh the interval's upper end, {@code value + z * stdError}
  */
 public record LossResult(
     double value,
@@ -20,14 +23,25 @@ public record LossResult(
     long ignoredRows,
     long nullRows,
     long badRows,
-    List<ClassResult> perClass) {
+    List<ClassResult> perClass,
+    double stdError,
+    double ciLow,
+    double ciHigh) {
 
   /**
    * One class's share. For class-index targets class c groups the rows whose target is c; for
    * probability targets and element-wise losses it is element column c.
    *
    * @param value the class's loss under the same reduction (mean: lossSum / weightSum)
+   * @param stdError its standard error over the class's rows (NaN when not kept)
    */
   public record ClassResult(
-      int classIndex, double value, double lossSum, double weightSum, long rows) {}
+      int classIndex,
+      double value,
+      double lossSum,
+      double weightSum,
+      long rows,
+      double stdError,
+      double ciLow,
+      double ciHigh) {}
 }

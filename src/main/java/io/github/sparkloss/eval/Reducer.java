@@ -3,6 +3,7 @@ package io.github.sparkloss.eval;
 import io.github.sparkloss.loss.Loss;
 import io.github.sparkloss.options.Reduction;
 import io.github.sparkloss.state.LossState;
+import io.github.sparkloss.state.Moments;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * as in PyTorch.
  */
 final class Reducer implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final Reduction reduction;
   private final Loss.Denominator denominator;
@@ -21,21 +22,44 @@ final class Reducer implements Serializable {
   private final int fixedClasses;
   private final Loss loss;
 
+  /** The class weights that divide a class's mean (class-index targets), or null. */
+  private final double[] classWeights;
+
+  /** The normal quantile of the interval: value -+ z * std_error. */
+  private final double z;
+
   Reducer(
       Reduction reduction,
       Loss.Denominator denominator,
       Loss.PerClass perClass,
       int fixedClasses,
-      Loss loss) {
+      Loss loss,
+      double[] classWeights,
+      double confidence) {
     this.reduction = reduction;
     this.denominator = denominator;
     this.perClass = perClass;
     this.fixedClasses = fixedClasses;
     this.loss = loss;
+    this.classWeights = classWeights == null ? null : classWeights.clone();
+    this.z = StandardNormal.quantile((1.0 + confidence) / 2.0);
   }
 
   Loss.Denominator denominator() {
     return denominator;
+  }
+
+  /**
+   * What a state must keep for the standard error of this reduction: the moments of a ratio when
+   * rows of one group carry different denominator terms (class weights under 'mean'), else those of
+   * unit terms.
+   */
+  LossState.Uncertainty uncertainty() {
+    return reduction == Reduction.MEAN
+            && denominator == Loss.Denominator.TARGET_WEIGHT
+            && classWeights != null
+        ? LossState.Uncertainty.RATIO
+        : LossState.Uncertainty.UNIT;
   }
 
   double value(LossState state) {
@@ -45,6 +69,7 @@ final class Reducer implements Serializable {
   LossResult result(LossState state, boolean withClasses) {
     double lossSum = state.lossSum();
     double weightSum = state.weightSum();
+    boolean moments = state.moments() != null;
     List<LossResult.ClassResult> classes = null;
     if (withClasses) {
       boolean byTarget = perClass == Loss.PerClass.TARGET_CLASS;
@@ -57,18 +82,51 @@ final class Reducer implements Serializable {
         double ws = !byTarget ? weightSum : seen ? state.classWeightSum(i) : 0.0;
         long rows = !byTarget ? state.rows() : seen ? state.classRows(i) : 0;
         double v = reduction == Reduction.SUM ? ls : ws == 0.0 ? Double.NaN : ls / ws;
-        classes.add(new LossResult.ClassResult(i, v, ls, ws, rows));
+        double se = moments && seen ? classStdError(state.classMoments(i), i) : Double.NaN;
+        classes.add(new LossResult.ClassResult(i, v, ls, ws, rows, se, v - z * se, v + z * se));
       }
     }
+    double value = reduce(lossSum, weightSum, state.numClasses());
+    double se = moments ? stdError(state.moments(), state.numClasses()) : Double.NaN;
     return new LossResult(
-        reduce(lossSum, weightSum, state.numClasses()),
+        value,
         lossSum,
         weightSum,
         state.rows(),
         state.ignoredRows(),
         state.nullRows(),
         state.badRows(),
-        classes);
+        classes,
+        se,
+        value - z * se,
+        value + z * se);
+  }
+
+  /** The value's standard error, as the contract's "Uncertainty" section defines it. */
+  private double stdError(Moments m, int numClasses) {
+    if (reduction == Reduction.SUM) {
+      return m.sumStdError();
+    }
+    double se = m.ratioStdError();
+    // An element-wise mean is the mean per row divided by the row length C.
+    return reduction == Reduction.MEAN && denominator == Loss.Denominator.ELEMENTS
+        ? se / Math.max(numClasses, 0)
+        : se;
+  }
+
+  /**
+   * A class's standard error over its own rows. Within class c every row's denominator term is
+   * w[c], so its mean is the mean of its loss terms divided by w[c].
+   */
+  private double classStdError(Moments m, int c) {
+    if (reduction == Reduction.SUM) {
+      return m.sumStdError();
+    }
+    double se = m.ratioStdError();
+    if (perClass == Loss.PerClass.TARGET_CLASS && classWeights != null) {
+      return classWeights[c] == 0.0 ? Double.NaN : se / classWeights[c];
+    }
+    return se;
   }
 
   private double reduce(double lossSum, double weightSum, int numClasses) {

@@ -39,10 +39,11 @@ import java.util.Set;
  */
 public final class JobConfig {
   static final Set<String> TOP_KEYS =
-      Set.of("input", "group_by", "on_bad_row", "metrics", "output");
+      Set.of("input", "group_by", "on_bad_row", "confidence", "metrics", "compare", "output");
   static final Set<String> INPUT_KEYS = Set.of("path", "format", "options");
   static final Set<String> OUTPUT_KEYS = Set.of("report", "rows");
   static final Set<String> ROWS_KEYS = Set.of("path", "format", "keep");
+  static final Set<String> COMPARE_KEYS = Set.of("metric", "baseline");
 
   /** A metric's own keys; its columns and options are the keys its loss's descriptor lists. */
   static final Set<String> METRIC_OWN_KEYS = Set.of("name", "loss", "sample_weight", "per_class");
@@ -86,6 +87,15 @@ public final class JobConfig {
     }
   }
 
+  /**
+   * A comparison of every group of a metric with a baseline group: {@code baseline} gives the
+   * values of some group_by columns; each other group is compared with the group that has those
+   * values there and its own values in the other columns.
+   *
+   * @param baseline group_by column to value (a string, number, boolean or null), in config order
+   */
+  public record Compare(String metric, Map<String, Object> baseline) {}
+
   /** Where per-row losses go: path, format and the input columns kept beside them. */
   public record RowsOutput(String path, String format, List<String> keep) {}
 
@@ -95,7 +105,9 @@ public final class JobConfig {
   private final Map<String, String> inputOptions;
   private final List<String> groupBy;
   private final OnBadRow onBadRow;
+  private final Double confidence;
   private final List<Metric> metrics;
+  private final List<Compare> compare;
   private final String reportPath;
   private final RowsOutput rows;
 
@@ -108,7 +120,9 @@ public final class JobConfig {
     this.inputOptions = inputOptions(input);
     this.groupBy = c.hasPath("group_by") ? stringList(c, "group_by", "group_by") : List.of();
     this.onBadRow = onBadRow(c);
+    this.confidence = c.hasPath("confidence") ? confidence(c) : null;
     this.metrics = metrics(c);
+    this.compare = c.hasPath("compare") ? compare(c) : List.of();
     Config output = section(c, "output", OUTPUT_KEYS);
     this.reportPath = string(output, "report", "output.report", null);
     this.rows = output.hasPath("rows") ? rowsOutput(output) : null;
@@ -158,6 +172,74 @@ public final class JobConfig {
         () -> OnBadRow.parse(Loss.fromSqlName("cross_entropy"), policy),
         "on_bad_row",
         "on_bad_row '" + policy + "' is not supported; expected one of fail, skip");
+  }
+
+  /** The top-level confidence, every aggregate metric's default. */
+  private double confidence(Config c) {
+    ConfigValue v = c.getValue("confidence");
+    Object x = v.unwrapped();
+    if (!(x instanceof Number)) {
+      throw error("confidence must be a number in (0, 1), not " + render(v));
+    }
+    double d = ((Number) x).doubleValue();
+    String problem = Loss.CONFIDENCE.problem(d);
+    if (problem != null) {
+      throw error("confidence " + render(v) + " " + problem);
+    }
+    return d;
+  }
+
+  private List<Compare> compare(Config c) {
+    List<? extends ConfigObject> list;
+    try {
+      list = c.getObjectList("compare");
+    } catch (ConfigException.WrongType e) {
+      throw error("compare must be a list of objects {metric, baseline = {column = value}}");
+    }
+    List<Compare> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String where = "compare[" + i + "]";
+      checkKeys(list.get(i), COMPARE_KEYS, where + ".");
+      Config k = list.get(i).toConfig();
+      String name = string(k, "metric", where + ".metric", null);
+      Metric m = metrics.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+      if (m == null || m.perRow()) {
+        List<String> names = metrics.stream().filter(x -> !x.perRow()).map(Metric::name).toList();
+        throw error(
+            where
+                + ".metric '"
+                + name
+                + "' is not "
+                + (m == null ? "a metric" : "an aggregate metric (its reduction is 'none')")
+                + "; expected one of "
+                + String.join(", ", names));
+      }
+      if (groupBy.isEmpty()) {
+        throw error(where + " needs group_by: with one group there is nothing to compare");
+      }
+      ConfigObject b = object(k, "baseline", where + ".baseline");
+      if (b.isEmpty()) {
+        throw error(where + ".baseline is empty; give a value of " + String.join(", ", groupBy));
+      }
+      Map<String, Object> baseline = new LinkedHashMap<>();
+      for (String key : b.keySet()) {
+        if (!groupBy.contains(key)) {
+          throw error(
+              where
+                  + ".baseline."
+                  + key
+                  + " is not a group_by column; expected one of "
+                  + String.join(", ", groupBy));
+        }
+        ConfigValue v = b.get(key);
+        if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+          throw error(where + ".baseline." + key + " must be a single value, not " + render(v));
+        }
+        baseline.put(key, v.unwrapped());
+      }
+      out.add(new Compare(name, java.util.Collections.unmodifiableMap(baseline)));
+    }
+    return List.copyOf(out);
   }
 
   private List<Metric> metrics(Config c) {
@@ -315,7 +397,18 @@ public final class JobConfig {
       }
     }
     parse(() -> b.onBadRow(onBadRow), where, null);
-    return parse(b::build, where, null);
+    LossOptions options = parse(b::build, where, null);
+    if (options.reduction() == Reduction.NONE) {
+      if (options.isSet(Loss.CONFIDENCE)) {
+        throw error(
+            where
+                + ".confidence does not apply to reduction 'none': per-row losses have no"
+                + " interval");
+      }
+    } else if (confidence != null && !m.hasPath(Loss.CONFIDENCE.key())) {
+      options = options.toBuilder().set(Loss.CONFIDENCE, confidence).build();
+    }
+    return options;
   }
 
   private interface Step<T> {
@@ -446,6 +539,16 @@ public final class JobConfig {
 
   private JobException error(String what) {
     return new JobException("config " + source + ": " + what);
+  }
+
+  /** Where the config came from, for messages. */
+  public String source() {
+    return source;
+  }
+
+  /** The comparisons with baseline groups, in config order. */
+  public List<Compare> compare() {
+    return compare;
   }
 
   /** The input paths, each a file, a directory or a glob; most configs give one. */

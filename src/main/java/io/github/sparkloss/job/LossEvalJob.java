@@ -57,7 +57,18 @@ public final class LossEvalJob implements Callable<Integer> {
    * non-zero exit code, which fails the task or step.
    */
   public static void main(String[] args) {
-    int exit = run(args, System.out, System.err);
+    // UTF-8 whatever the platform's default, so that group values and the table's ± print as is.
+    PrintStream out =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            true,
+            java.nio.charset.StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.err),
+            true,
+            java.nio.charset.StandardCharsets.UTF_8);
+    int exit = run(args, out, err);
     if (exit != 0) {
       System.exit(exit);
     }
@@ -153,7 +164,11 @@ public final class LossEvalJob implements Callable<Integer> {
   }
 
   /** The aggregate rows (one per group) and the per-row output, if any. */
-  record Evaluation(List<Row> groups, List<JobConfig.Metric> aggregated, long inputRows) {}
+  record Evaluation(
+      List<Row> groups,
+      List<JobConfig.Metric> aggregated,
+      long inputRows,
+      List<Comparisons.Comparison> comparisons) {}
 
   private Evaluation evaluate(SparkSession spark, JobConfig cfg, Outputs outputs) {
     Dataset<Row> df = read(spark, cfg);
@@ -186,6 +201,7 @@ public final class LossEvalJob implements Callable<Integer> {
     // One aggregation job; the few group rows are sorted here rather than by another job.
     List<Row> groups = new ArrayList<>(withMessages(cfg, result::collectAsList));
     groups.sort(Columns.groupOrder(cfg.groupBy().size()));
+    List<Comparisons.Comparison> comparisons = Comparisons.of(cfg, aggregated, groups);
     long inputRows = 0;
     int rowsField = cfg.groupBy().size();
     for (Row g : groups) {
@@ -199,7 +215,7 @@ public final class LossEvalJob implements Callable<Integer> {
             return null;
           });
     }
-    return new Evaluation(groups, aggregated, inputRows);
+    return new Evaluation(groups, aggregated, inputRows, comparisons);
   }
 
   /** The kept columns and one per-row loss column per metric with reduction none. */

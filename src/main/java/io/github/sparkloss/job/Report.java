@@ -16,9 +16,13 @@ import org.apache.spark.sql.Row;
  * The JSON report other tools read, and the table people read. Report shape:
  *
  * <pre>
- * {"metrics": [{"name", "loss", "reduction", "group": {column: value}, "value", "rows",
- *   "ignored_rows", "null_rows", "bad_rows", "loss_sum", "weight_sum", "per_class": [...]}],
- *  "input": {"path", "format", "rows"}, "spark_version", "elapsed_seconds"}
+ * {"metrics": [{"name", "loss", "reduction", "group": {column: value}, "value", "std_error",
+ *   "ci_low", "ci_high", "confidence", "rows", "ignored_rows", "null_rows", "bad_rows",
+ *   "loss_sum", "weight_sum", "per_class": [{"class", "value", "std_error", "ci_low",
+ *   "ci_high", "loss_sum", "weight_sum", "rows"}]}],
+ *  "comparisons": [{"metric", "group", "baseline", "difference", "std_error", "ci_low",
+ *   "ci_high", "p_value", "confidence"}],
+ *  "input": {"path", "format", "rows"}, "spark_version", "sparkloss_version", "elapsed_seconds"}
  * </pre>
  *
  * Non-finite numbers are written as the strings "NaN", "Infinity" and "-Infinity".
@@ -49,6 +53,8 @@ final class Report {
           }
           g.writeEndObject();
           writeNumber(g, "value", stats.getDouble(stats.fieldIndex("value")));
+          writeInterval(g, stats);
+          g.writeNumberField("confidence", metric.options().confidence());
           for (String counter : List.of("rows", "ignored_rows", "null_rows", "bad_rows")) {
             g.writeNumberField(counter, stats.getLong(stats.fieldIndex(counter)));
           }
@@ -60,6 +66,7 @@ final class Report {
               g.writeStartObject();
               g.writeNumberField("class", c.getInt(0));
               writeNumber(g, "value", c.getDouble(1));
+              writeInterval(g, c);
               writeNumber(g, "loss_sum", c.getDouble(2));
               writeNumber(g, "weight_sum", c.getDouble(3));
               g.writeNumberField("rows", c.getLong(4));
@@ -69,6 +76,21 @@ final class Report {
           }
           g.writeEndObject();
         }
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("comparisons");
+      for (Comparisons.Comparison c : ev.comparisons()) {
+        g.writeStartObject();
+        g.writeStringField("metric", c.metric());
+        writeGroup(g, "group", c.group());
+        writeGroup(g, "baseline", c.baseline());
+        writeNumber(g, "difference", c.difference());
+        writeNumber(g, "std_error", c.stdError());
+        writeNumber(g, "ci_low", c.ciLow());
+        writeNumber(g, "ci_high", c.ciHigh());
+        writeNumber(g, "p_value", c.pValue());
+        g.writeNumberField("confidence", metricOf(cfg, c.metric()).options().confidence());
+        g.writeEndObject();
       }
       g.writeEndArray();
       g.writeObjectFieldStart("input");
@@ -85,12 +107,34 @@ final class Report {
       g.writeNumberField("rows", ev.inputRows());
       g.writeEndObject();
       g.writeStringField("spark_version", sparkVersion);
+      g.writeStringField("sparkloss_version", io.github.sparkloss.SparkLoss.version());
       g.writeNumberField("elapsed_seconds", Math.round(elapsedSeconds * 1000) / 1000.0);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return w.toString() + "\n";
+  }
+
+  private static JobConfig.Metric metricOf(JobConfig cfg, String name) {
+    return cfg.metrics().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** std_error, ci_low and ci_high of a stats struct or one of its classes. */
+  private static void writeInterval(JsonGenerator g, Row stats) throws IOException {
+    for (String field : List.of("std_error", "ci_low", "ci_high")) {
+      writeNumber(g, field, stats.getDouble(stats.fieldIndex(field)));
+    }
+  }
+
+  private static void writeGroup(JsonGenerator g, String field, java.util.Map<String, Object> group)
+      throws IOException {
+    g.writeObjectFieldStart(field);
+    for (java.util.Map.Entry<String, Object> e : group.entrySet()) {
+      g.writeFieldName(e.getKey());
+      writeValue(g, e.getValue());
+    }
+    g.writeEndObject();
   }
 
   private static void writeNumber(JsonGenerator g, String field, double v) throws IOException {
@@ -125,7 +169,11 @@ final class Report {
     }
   }
 
-  /** The table printed after a run: metric, group, value, rows, ignored, bad. */
+  /**
+   * The tables printed after a run: per metric and group, the value with the half-width of its
+   * interval and the row counters; then the comparisons, if any. Group values are escaped so that a
+   * control character cannot break a line.
+   */
   static void printTable(PrintStream out, JobConfig cfg, LossEvalJob.Evaluation ev) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"metric", "group", "value", "rows", "ignored", "null", "bad"});
@@ -137,22 +185,96 @@ final class Report {
         for (int k = 0; k < groups; k++) {
           group
               .append(k == 0 ? "" : ", ")
-              .append(cfg.groupBy().get(k))
+              .append(escape(cfg.groupBy().get(k)))
               .append('=')
-              .append(row.get(k));
+              .append(escape(String.valueOf(row.get(k))));
         }
         lines.add(
             new String[] {
-              ev.aggregated().get(m).name(),
+              escape(ev.aggregated().get(m).name()),
               groups == 0 ? "-" : group.toString(),
-              String.format(Locale.ROOT, "%.10g", stats.getDouble(0)),
-              Long.toString(stats.getLong(3)),
-              Long.toString(stats.getLong(4)),
-              Long.toString(stats.getLong(5)),
-              Long.toString(stats.getLong(6))
+              withHalfWidth(
+                  stats.getDouble(stats.fieldIndex("value")),
+                  stats.getDouble(stats.fieldIndex("ci_high"))
+                      - stats.getDouble(stats.fieldIndex("value"))),
+              Long.toString(stats.getLong(stats.fieldIndex("rows"))),
+              Long.toString(stats.getLong(stats.fieldIndex("ignored_rows"))),
+              Long.toString(stats.getLong(stats.fieldIndex("null_rows"))),
+              Long.toString(stats.getLong(stats.fieldIndex("bad_rows")))
             });
       }
     }
+    print(out, lines, 2);
+    if (!ev.comparisons().isEmpty()) {
+      List<String[]> cmp = new ArrayList<>();
+      cmp.add(new String[] {"metric", "group", "baseline", "difference", "p_value"});
+      for (Comparisons.Comparison c : ev.comparisons()) {
+        cmp.add(
+            new String[] {
+              escape(c.metric()),
+              Comparisons.describe(c.group()),
+              Comparisons.describe(c.baseline()),
+              withHalfWidth(c.difference(), c.ciHigh() - c.difference()),
+              String.format(Locale.ROOT, "%.3g", c.pValue())
+            });
+      }
+      out.println();
+      print(out, cmp, 3);
+    }
+  }
+
+  /** {@code value ± half-width}, or the value alone when there is no interval. */
+  private static String withHalfWidth(double value, double halfWidth) {
+    String v = String.format(Locale.ROOT, "%.10g", value);
+    return Double.isNaN(halfWidth)
+        ? v
+        : v + " \u00b1 " + String.format(Locale.ROOT, "%.3g", halfWidth);
+  }
+
+  /**
+   * A value as one line of plain text: backslash, newline, carriage return and tab as {@code \\},
+   * {@code \n}, {@code \r}, {@code \t}; other control characters as {@code \}{@code uXXXX}.
+   */
+  static String escape(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      String rep;
+      switch (ch) {
+        case '\\':
+          rep = "\\\\";
+          break;
+        case '\n':
+          rep = "\\n";
+          break;
+        case '\r':
+          rep = "\\r";
+          break;
+        case '\t':
+          rep = "\\t";
+          break;
+        default:
+          rep =
+              Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029'
+                  ? String.format(Locale.ROOT, "\\u%04x", (int) ch)
+                  : null;
+      }
+      if (rep != null && sb == null) {
+        sb = new StringBuilder(s.substring(0, i));
+      }
+      if (sb != null) {
+        if (rep != null) {
+          sb.append(rep);
+        } else {
+          sb.append(ch);
+        }
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+
+  /** Prints aligned columns, those from {@code firstNumeric} on right-aligned, under a rule. */
+  private static void print(PrintStream out, List<String[]> lines, int firstNumeric) {
     int[] width = new int[lines.get(0).length];
     for (String[] l : lines) {
       for (int i = 0; i < l.length; i++) {
@@ -163,9 +285,7 @@ final class Report {
       StringBuilder sb = new StringBuilder();
       String[] l = lines.get(r);
       for (int i = 0; i < l.length; i++) {
-        boolean numeric = i >= 2;
-        String cell = numeric ? pad(l[i], width[i], true) : pad(l[i], width[i], false);
-        sb.append(i == 0 ? "" : "  ").append(cell);
+        sb.append(i == 0 ? "" : "  ").append(pad(l[i], width[i], i >= firstNumeric));
       }
       out.println(sb.toString().stripTrailing());
       if (r == 0) {

@@ -38,6 +38,14 @@ public abstract class Loss implements Serializable {
    */
   public static final LossOption<double[]> WEIGHT = LossOption.classVector("weight");
 
+  /**
+   * The confidence level of the stats' interval, in (0, 1); 0.95 by default. Read by {@code
+   * name_stats} only.
+   */
+  public static final LossOption<Double> CONFIDENCE =
+      LossOption.number(
+          "confidence", 0.95, c -> c > 0.0 && c < 1.0 ? null : "must be in (0, 1), exclusive");
+
   /** How 'mean' divides the loss sum. */
   public enum Denominator {
     /** By the sum over rows of s_n * w[y_n] (class-index targets). */
@@ -112,7 +120,10 @@ public abstract class Loss implements Serializable {
   /** The positional arguments this loss declares, in PyTorch's order. */
   protected abstract List<Arg> declareArguments();
 
-  /** This loss's own options in documentation order; reduction and on_bad_row come after. */
+  /**
+   * This loss's own options in documentation order; reduction, on_bad_row and confidence come
+   * after.
+   */
   protected abstract List<LossOption<?>> ownOptions();
 
   /** Every option this loss takes, in documentation order. */
@@ -122,6 +133,7 @@ public abstract class Loss implements Serializable {
       List<LossOption<?>> all = new ArrayList<>(ownOptions());
       all.add(REDUCTION);
       all.add(ON_BAD_ROW);
+      all.add(CONFIDENCE);
       o = options = Collections.unmodifiableList(all);
     }
     return o;

@@ -70,6 +70,11 @@ public final class LossOption<T> implements Serializable {
     this.perClassVector = perClass;
   }
 
+  /** What is wrong with {@code value} for this option, or null when it passes the check. */
+  public String problem(T value) {
+    return check == null ? null : check.problem(value);
+  }
+
   /** A floating-point option; {@code check} gives the problem of a value, or null. */
   public static LossOption<Double> number(String key, double defaultValue, Check<Double> check) {
     return new LossOption<>(key, Type.NUMBER, defaultValue, check, null, false);

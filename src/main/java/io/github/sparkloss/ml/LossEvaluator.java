@@ -86,6 +86,9 @@ import scala.runtime.AbstractFunction1;
  * row is read. {@link #lossOptions()} runs that check on demand.
  */
 public final class LossEvaluator extends Evaluator implements DefaultParamsWritable {
+  /** The standard error of the last evaluation; not a parameter, so never copied or saved. */
+  private transient volatile Double lastStdError;
+
   private static final long serialVersionUID = 1L;
 
   private static final String PREFIX = "LossEvaluator: ";
@@ -631,8 +634,32 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     if (w != null) {
       call = call.sampleWeight(dataset.col(w));
     }
-    Row row = dataset.agg(call.value()).head();
-    return row.isNullAt(0) ? Double.NaN : row.getDouble(0);
+    Dataset<Row> aggregate;
+    try {
+      aggregate = dataset.agg(call.stats());
+    } catch (LossException e) {
+      // The evaluator asks for the stats form; its users know the loss by its own name.
+      throw e.function() == null ? e : new LossException(configured.loss().sqlName(), e.detail());
+    }
+    Row row = aggregate.head();
+    if (row.isNullAt(0)) {
+      lastStdError = Double.NaN;
+      return Double.NaN;
+    }
+    Row stats = row.getStruct(0);
+    lastStdError = stats.getDouble(stats.fieldIndex("std_error"));
+    return stats.getDouble(stats.fieldIndex("value"));
+  }
+
+  /**
+   * The standard error of the value the last {@link #evaluate} of this instance returned, computed
+   * in the same pass as the value (the contract's delta-method standard error, rows as the sampling
+   * unit); NaN before the first evaluation and for fewer than two rows. An evaluator that several
+   * threads share reports whichever evaluation finished last.
+   */
+  public double getLastStdError() {
+    Double se = lastStdError;
+    return se == null ? Double.NaN : se;
   }
 
   private static Loss.InputKind inputKindOf(String key) {

@@ -78,6 +78,11 @@ public final class LossOptions implements java.io.Serializable {
     return get(Loss.ON_BAD_ROW);
   }
 
+  /** The confidence level of the stats' interval. */
+  public double confidence() {
+    return get(Loss.CONFIDENCE);
+  }
+
   /** The same options with another reduction (validated again). */
   public LossOptions withReduction(Reduction r) {
     return toBuilder().reduction(r).build();
@@ -145,7 +150,7 @@ public final class LossOptions implements java.io.Serializable {
   }
 
   /**
-   * Every option with its value: vectors when given, the others always, e.g. {@code
+   * Every option with its value: vectors and confidence when given, the others always, e.g. {@code
    * cross_entropy(reduction=mean, ignore_index=-100, label_smoothing=0.0, on_bad_row=fail)}.
    */
   @Override
@@ -153,7 +158,7 @@ public final class LossOptions implements java.io.Serializable {
     StringBuilder sb = new StringBuilder(loss.sqlName()).append('(');
     sb.append("reduction=").append(reduction());
     for (LossOption<?> o : loss.options()) {
-      if (o == Loss.REDUCTION || o == Loss.ON_BAD_ROW) {
+      if (o == Loss.REDUCTION || o == Loss.ON_BAD_ROW || (o == Loss.CONFIDENCE && !isSet(o))) {
         continue;
       }
       Object v = get(o);

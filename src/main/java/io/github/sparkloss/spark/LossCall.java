@@ -129,7 +129,8 @@ final class LossCall implements Serializable {
         BoundLoss.bind(
             options,
             new Binding(kind, vector, new BoundLoss.ColumnNames(Arrays.asList(names), weightName)),
-            perClass);
+            perClass,
+            output == Output.STATS);
 
     // Every column is read with its own type's getter: Spark inserts no cast, and the arguments
     // stay plain column references that the aggregate can read in place.
@@ -255,6 +256,9 @@ final class LossCall implements Serializable {
   }
 
   private LossOptions checkReduction(String fn, LossOptions options) {
+    if (options.isSet(Loss.CONFIDENCE) && output != Output.STATS) {
+      throw confidenceOutsideStats(loss, output);
+    }
     if (options.reduction() == Reduction.NONE && output != Output.VALUE) {
       throw new LossException(
           fn,
@@ -263,6 +267,15 @@ final class LossCall implements Serializable {
               + "(..., reduction => 'none') for them");
     }
     return options;
+  }
+
+  /** The error for a confidence given to a function that gives no interval. */
+  static LossException confidenceOutsideStats(Loss loss, Output output) {
+    return new LossException(
+        output.functionName(loss),
+        "confidence applies to "
+            + Output.STATS.functionName(loss)
+            + " only, whose std_error, ci_low and ci_high it sets");
   }
 
   /** Whether a column read by {@code reader} (null: no reader for its type) fits {@code a}. */
@@ -343,7 +356,9 @@ final class LossCall implements Serializable {
     }
     names.add(SAMPLE_WEIGHT);
     for (LossOption<?> o : loss.options()) {
-      names.add(o.key());
+      if (o != Loss.CONFIDENCE || output == Output.STATS) {
+        names.add(o.key());
+      }
     }
     if (output == Output.STATS) {
       names.add(PER_CLASS);

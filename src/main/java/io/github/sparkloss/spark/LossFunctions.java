@@ -67,6 +67,9 @@ public final class LossFunctions {
     if (perClass && output != Output.STATS) {
       throw new IllegalArgumentException("per_class applies to the stats only");
     }
+    if (options.isSet(Loss.CONFIDENCE) && output != Output.STATS) {
+      throw LossCall.confidenceOutsideStats(options.loss(), output);
+    }
     List<Column> args = new ArrayList<>(arguments);
     if (sampleWeight != null) {
       args.add(sampleWeight);

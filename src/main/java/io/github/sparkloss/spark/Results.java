@@ -30,8 +30,23 @@ public final class Results {
   public static final DataType PER_CLASS_TYPE = DataTypes.createArrayType(CLASS_TYPE, false);
 
   /**
-   * {@code struct<value, loss_sum, weight_sum, rows, ignored_rows, null_rows, bad_rows,
-   * per_class>}; per_class is null unless asked for with {@code per_class => true}.
+   * A class in the stats: {@link #CLASS_TYPE} and the class's {@code std_error}, {@code ci_low} and
+   * {@code ci_high} over its own rows.
+   */
+  public static final StructType STATS_CLASS_TYPE =
+      CLASS_TYPE
+          .add("std_error", DataTypes.DoubleType, false)
+          .add("ci_low", DataTypes.DoubleType, false)
+          .add("ci_high", DataTypes.DoubleType, false);
+
+  /** The stats' per-class breakdown. */
+  public static final DataType STATS_PER_CLASS_TYPE =
+      DataTypes.createArrayType(STATS_CLASS_TYPE, false);
+
+  /**
+   * {@code struct<value, loss_sum, weight_sum, rows, ignored_rows, null_rows, bad_rows, per_class,
+   * std_error, ci_low, ci_high>}; per_class is null unless asked for with {@code per_class =>
+   * true}. The interval is {@code value -+ z * std_error} at the call's {@code confidence}.
    */
   public static final StructType STATS_TYPE =
       new StructType(
@@ -43,7 +58,10 @@ public final class Results {
             DataTypes.createStructField("ignored_rows", DataTypes.LongType, false),
             DataTypes.createStructField("null_rows", DataTypes.LongType, false),
             DataTypes.createStructField("bad_rows", DataTypes.LongType, false),
-            DataTypes.createStructField("per_class", PER_CLASS_TYPE, true)
+            DataTypes.createStructField("per_class", STATS_PER_CLASS_TYPE, true),
+            DataTypes.createStructField("std_error", DataTypes.DoubleType, false),
+            DataTypes.createStructField("ci_low", DataTypes.DoubleType, false),
+            DataTypes.createStructField("ci_high", DataTypes.DoubleType, false)
           });
 
   static DataType type(Output output) {
@@ -69,7 +87,10 @@ public final class Results {
           r.ignoredRows(),
           r.nullRows(),
           r.badRows(),
-          r.perClass() == null ? null : perClass(r)
+          r.perClass() == null ? null : statsPerClass(r),
+          r.stdError(),
+          r.ciLow(),
+          r.ciHigh()
         });
   }
 
@@ -81,6 +102,27 @@ public final class Results {
       rows[i] =
           new GenericInternalRow(
               new Object[] {c.classIndex(), c.value(), c.lossSum(), c.weightSum(), c.rows()});
+    }
+    return new GenericArrayData(rows);
+  }
+
+  static ArrayData statsPerClass(LossResult r) {
+    List<LossResult.ClassResult> classes = r.perClass();
+    Object[] rows = new Object[classes.size()];
+    for (int i = 0; i < rows.length; i++) {
+      LossResult.ClassResult c = classes.get(i);
+      rows[i] =
+          new GenericInternalRow(
+              new Object[] {
+                c.classIndex(),
+                c.value(),
+                c.lossSum(),
+                c.weightSum(),
+                c.rows(),
+                c.stdError(),
+                c.ciLow(),
+                c.ciHigh()
+              });
     }
     return new GenericArrayData(rows);
   }

@@ -25,7 +25,7 @@ public final class LossState implements Externalizable {
   private static final long serialVersionUID = 1L;
 
   /** Version byte of the serialized form. */
-  public static final byte FORMAT_VERSION = 1;
+  public static final byte FORMAT_VERSION = 2;
 
   /** The largest class count a per-class state accepts (sanity bound on deserialization). */
   public static final int MAX_CLASSES = 1 << 24;
@@ -42,6 +42,22 @@ public final class LossState implements Externalizable {
   private ExactSum[] classWeight;
   private long[] classRows;
 
+  /** What the state keeps for standard errors. */
+  public enum Uncertainty {
+    /** Nothing: the state gives values and counters only. */
+    NONE,
+    /** The moments of rows whose denominator term is 1 (or a constant of the group). */
+    UNIT,
+    /** The moments of a ratio whose rows carry their own denominator term. */
+    RATIO
+  }
+
+  private Uncertainty uncertainty = Uncertainty.NONE;
+  private Moments moments;
+
+  /** Per class (per-class states with uncertainty): the moments of the class's own terms. */
+  private Moments[] classMoments;
+
   /** For deserialization only; use {@link #LossState(boolean)}. */
   public LossState() {}
 
@@ -51,7 +67,35 @@ public final class LossState implements Externalizable {
    * @param perClass whether to keep per-class partials
    */
   public LossState(boolean perClass) {
+    this(perClass, Uncertainty.NONE);
+  }
+
+  /**
+   * An empty state that also keeps the exact moments behind standard errors.
+   *
+   * @param perClass whether to keep per-class partials
+   */
+  public LossState(boolean perClass, Uncertainty uncertainty) {
     this.perClass = perClass;
+    this.uncertainty = uncertainty;
+    if (uncertainty != Uncertainty.NONE) {
+      moments = new Moments(uncertainty == Uncertainty.RATIO);
+    }
+  }
+
+  /** What this state keeps for standard errors. */
+  public Uncertainty uncertainty() {
+    return uncertainty;
+  }
+
+  /** The moments of the rows, or null when the state keeps none. */
+  public Moments moments() {
+    return moments;
+  }
+
+  /** Class {@code c}'s moments; per-class states with uncertainty only. */
+  public Moments classMoments(int c) {
+    return classMoments[c];
   }
 
   /** Whether this state keeps per-class partials. */
@@ -88,6 +132,29 @@ public final class LossState implements Externalizable {
       classLoss[i] = new ExactSum();
       classWeight[i] = new ExactSum();
     }
+    if (uncertainty != Uncertainty.NONE) {
+      classMoments = new Moments[c];
+      for (int i = 0; i < c; i++) {
+        classMoments[i] = new Moments(false);
+      }
+    }
+  }
+
+  /**
+   * Adds one evaluated row's moments: sample weight {@code s}, loss {@code a} and denominator term
+   * {@code b} before the sample weight ({@code b} is read only by {@link Uncertainty#RATIO}).
+   */
+  public void addMoments(double s, double a, double b) {
+    if (uncertainty == Uncertainty.RATIO) {
+      moments.add(s, a, b);
+    } else {
+      moments.add(s, a);
+    }
+  }
+
+  /** Adds to class {@code c}'s moments a row's share {@code a} of sample weight {@code s}. */
+  public void addClassMoments(int c, double s, double a) {
+    classMoments[c].add(s, a);
   }
 
   /** Adds one evaluated row's numerator term {@code s * l} and denominator term. */
@@ -129,6 +196,10 @@ public final class LossState implements Externalizable {
     if (other.perClass != perClass) {
       throw new IllegalStateException("cannot merge a per-class state with a plain one");
     }
+    if (other.uncertainty != uncertainty) {
+      throw new IllegalStateException(
+          "cannot merge a state of uncertainty " + other.uncertainty + " into " + uncertainty);
+    }
     if (other.numClasses >= 0) {
       setNumClasses(other.numClasses);
     }
@@ -143,7 +214,13 @@ public final class LossState implements Externalizable {
         classLoss[c].add(other.classLoss[c]);
         classWeight[c].add(other.classWeight[c]);
         classRows[c] += other.classRows[c];
+        if (classMoments != null) {
+          classMoments[c].merge(other.classMoments[c]);
+        }
       }
+    }
+    if (moments != null) {
+      moments.merge(other.moments);
     }
     return this;
   }
@@ -204,6 +281,7 @@ public final class LossState implements Externalizable {
   public void writeTo(DataOutput out) throws IOException {
     out.writeByte(FORMAT_VERSION);
     out.writeBoolean(perClass);
+    out.writeByte(uncertainty.ordinal());
     out.writeLong(rows);
     out.writeLong(ignoredRows);
     out.writeLong(nullRows);
@@ -216,7 +294,13 @@ public final class LossState implements Externalizable {
         classLoss[c].writeTo(out);
         classWeight[c].writeTo(out);
         out.writeLong(classRows[c]);
+        if (classMoments != null) {
+          classMoments[c].writeTo(out);
+        }
       }
+    }
+    if (moments != null) {
+      moments.writeTo(out);
     }
   }
 
@@ -234,6 +318,11 @@ public final class LossState implements Externalizable {
           "LossState: unsupported serialized version " + version + ", expected " + FORMAT_VERSION);
     }
     perClass = in.readBoolean();
+    int u = in.readByte();
+    if (u < 0 || u >= Uncertainty.values().length) {
+      throw new IOException("LossState: unknown uncertainty kind " + u);
+    }
+    uncertainty = Uncertainty.values()[u];
     rows = readCount(in, "rows");
     ignoredRows = readCount(in, "ignored_rows");
     nullRows = readCount(in, "null_rows");
@@ -249,14 +338,22 @@ public final class LossState implements Externalizable {
     classLoss = null;
     classWeight = null;
     classRows = null;
+    classMoments = null;
     if (perClass && c >= 0) {
       allocateClasses(c);
       for (int i = 0; i < c; i++) {
         classLoss[i] = ExactSum.readFrom(in);
         classWeight[i] = ExactSum.readFrom(in);
         classRows[i] = readCount(in, "class rows");
+        if (classMoments != null) {
+          classMoments[i] = Moments.readFrom(in, false);
+        }
       }
     }
+    moments =
+        uncertainty == Uncertainty.NONE
+            ? null
+            : Moments.readFrom(in, uncertainty == Uncertainty.RATIO);
   }
 
   private static long readCount(DataInput in, String what) throws IOException {
@@ -279,7 +376,7 @@ public final class LossState implements Externalizable {
 
   /** A deep copy. */
   public LossState copy() {
-    return new LossState(perClass).merge(this);
+    return new LossState(perClass, uncertainty).merge(this);
   }
 
   /** Bit-exact equality of every sum and counter (used by the merge-contract tests). */
@@ -290,6 +387,8 @@ public final class LossState implements Externalizable {
     }
     LossState s = (LossState) o;
     if (perClass != s.perClass
+        || uncertainty != s.uncertainty
+        || (moments != null && !moments.equals(s.moments))
         || rows != s.rows
         || ignoredRows != s.ignoredRows
         || nullRows != s.nullRows
@@ -303,7 +402,8 @@ public final class LossState implements Externalizable {
       for (int c = 0; c < numClasses; c++) {
         if (!classLoss[c].equals(s.classLoss[c])
             || !classWeight[c].equals(s.classWeight[c])
-            || classRows[c] != s.classRows[c]) {
+            || classRows[c] != s.classRows[c]
+            || (classMoments != null && !classMoments[c].equals(s.classMoments[c]))) {
           return false;
         }
       }

@@ -169,6 +169,47 @@ public final class ExactSum {
   }
 
   /**
+   * Adds the product {@code x * y} exactly, as its rounded value plus the rounding error that a
+   * fused multiply-add recovers. Exact unless the product lies below the normal range (|x * y| <
+   * 2^-969), where the error term itself may round at 2^-1074.
+   */
+  public void addProduct(double x, double y) {
+    double p = x * y;
+    add(p);
+    if (Double.isFinite(p)) {
+      double e = Math.fma(x, y, -p);
+      if (e != 0.0) {
+        add(e);
+      }
+    }
+  }
+
+  /**
+   * Adds {@code x * y} exactly, where {@code x} is the exact sum of another accumulator (which is
+   * not changed): each of its 32-bit digits times {@code y} is two doubles. Exact under the same
+   * condition as {@link #addProduct(double, double)}; specials follow IEEE multiplication of {@code
+   * x}'s rounded value.
+   */
+  public void addProduct(ExactSum x, double y) {
+    if (x.specials != 0 || !Double.isFinite(y)) {
+      add(x.doubleValue() * y);
+      return;
+    }
+    if (y == 0.0) {
+      return;
+    }
+    ExactSum n = x.copy();
+    n.propagateCarries();
+    for (int i = 0; i < NUM_CHUNKS; i++) {
+      long d = n.chunks[i];
+      if (d != 0) {
+        // d < 2^32 except in the top chunk, which is non-zero only for sums beyond 2^1070.
+        addProduct(Math.scalb((double) d, CHUNK_BITS * i - 1074), y);
+      }
+    }
+  }
+
+  /**
    * Rewrites the chunks so that chunks 0..TOP-1 are digits in [0, 2^32) and the signed top chunk
    * holds the rest; the value is unchanged. This form is unique, so it can be compared directly.
    */

@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.DataTypes;
 public final class GoldenCase {
   public static final String FIRST_FIVE = "/golden/pytorch-golden.json";
   public static final String FAMILY = "/golden/pytorch-family-golden.json";
+  public static final String UNCERTAINTY = "/golden/uncertainty-golden.json";
 
   public final String id;
   public final Loss loss;
@@ -54,6 +55,12 @@ public final class GoldenCase {
   public final int numClasses;
   public final JsonNode expected;
   public final JsonNode expectedPerClass;
+
+  /**
+   * The standard error, interval and confidence NumPy and SciPy gave (uncertainty file only; else
+   * null): {@code confidence, value, std_error, ci_low, ci_high, n} and maybe {@code per_class}.
+   */
+  public final JsonNode uncertainty;
 
   private GoldenCase(JsonNode c, boolean family) {
     id = c.get("id").asText();
@@ -84,6 +91,7 @@ public final class GoldenCase {
             : rows() > 0 ? args.get(0)[0].length : 0;
     expected = c.get("expected");
     expectedPerClass = c.get("expected_per_class");
+    uncertainty = c.get("uncertainty");
   }
 
   private void add(String name, String shape, JsonNode rows) {
@@ -104,6 +112,18 @@ public final class GoldenCase {
       for (JsonNode c : read(file).get("cases")) {
         cases.add(new GoldenCase(c, file.equals(FAMILY)));
       }
+    }
+    return cases;
+  }
+
+  /**
+   * The uncertainty file's cases; each is laid out like the file of its loss (input and target, or
+   * every argument by name).
+   */
+  public static List<GoldenCase> uncertainty() {
+    List<GoldenCase> cases = new ArrayList<>();
+    for (JsonNode c : read(UNCERTAINTY).get("cases")) {
+      cases.add(new GoldenCase(c, c.has("args")));
     }
     return cases;
   }

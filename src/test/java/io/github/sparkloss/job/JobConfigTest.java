@@ -234,9 +234,9 @@ class JobConfigTest {
   }
 
   private static final String TOP =
-      "; expected one of group_by, input, metrics, on_bad_row, output";
+      "; expected one of compare, confidence, group_by, input, metrics, on_bad_row, output";
   private static final String METRIC =
-      "; expected one of ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
+      "; expected one of confidence, ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
           + " sample_weight, target, weight";
 
   /** An unknown key anywhere: named with its path, the nearest valid key suggested. */
@@ -286,13 +286,13 @@ class JobConfigTest {
             "unknown key 'metrics[0].sampleweight' (did you mean 'sample_weight'?)" + METRIC),
         Arguments.of(
             minimal("{ name = k, loss = kl_div, input = a, target = b, logtarget = true }"),
-            "unknown key 'metrics[0].logtarget' (did you mean 'log_target'?); expected one of input,"
+            "unknown key 'metrics[0].logtarget' (did you mean 'log_target'?); expected one of confidence, input,"
                 + " log_target, loss, name, per_class, reduction, sample_weight, target, weight"),
         Arguments.of(
             minimal(
                 "{ name = b, loss = binary_cross_entropy_with_logits, input = a, target = b,"
                     + " posweight = [2] }"),
-            "unknown key 'metrics[0].posweight' (did you mean 'pos_weight'?); expected one of input,"
+            "unknown key 'metrics[0].posweight' (did you mean 'pos_weight'?); expected one of confidence, input,"
                 + " loss, name, per_class, pos_weight, reduction, sample_weight, target, weight"),
         Arguments.of(
             minimal("{ name = ce, loss = cross_entropy, input = a, target = b, perclass = true }"),
@@ -444,21 +444,21 @@ class JobConfigTest {
                 "{ name = ce, loss = cross_entropy, input = a, target = b, pos_weight = [1, 2] }"),
             "metrics[0].pos_weight: cross_entropy: option pos_weight does not apply;"
                 + " cross_entropy takes weight, ignore_index, label_smoothing, reduction,"
-                + " on_bad_row"),
+                + " on_bad_row, confidence"),
         Arguments.of(
             minimal("{ name = n, loss = nll_loss, input = a, target = b, label_smoothing = 0.1 }"),
             "metrics[0].label_smoothing: nll_loss: option label_smoothing does not apply; nll_loss"
-                + " takes weight, ignore_index, reduction, on_bad_row"),
+                + " takes weight, ignore_index, reduction, on_bad_row, confidence"),
         Arguments.of(
             minimal("{ name = k, loss = kl_div, input = a, target = b, ignore_index = 0 }"),
             "metrics[0].ignore_index: kl_div: option ignore_index does not apply; kl_div takes"
-                + " weight, log_target, reduction, on_bad_row"),
+                + " weight, log_target, reduction, on_bad_row, confidence"),
         Arguments.of(
             minimal(
                 "{ name = b, loss = binary_cross_entropy, input = a, target = b, log_target = true"
                     + " }"),
             "metrics[0].log_target: binary_cross_entropy: option log_target does not apply;"
-                + " binary_cross_entropy takes weight, reduction, on_bad_row"),
+                + " binary_cross_entropy takes weight, reduction, on_bad_row, confidence"),
         Arguments.of(
             minimal(
                 "{ name = ce, loss = cross_entropy, input = a, target = b, ignore_index = 1.5"

@@ -115,6 +115,11 @@ class LossEvalJobTest extends SparkTestBase {
         .isEqualTo(stats.getLong(4));
     assertThat(entry.get("null_rows").asLong()).as(what + " null_rows").isEqualTo(stats.getLong(5));
     assertThat(entry.get("bad_rows").asLong()).as(what + " bad_rows").isEqualTo(stats.getLong(6));
+    for (String field : List.of("std_error", "ci_low", "ci_high")) {
+      assertThat(number(entry.get(field)))
+          .as(what + " " + field)
+          .isEqualTo(Double.valueOf(stats.getDouble(stats.fieldIndex(field))));
+    }
   }
 
   static void assertSamePerClass(JsonNode perClass, List<Row> expected, String what) {
@@ -123,7 +128,9 @@ class LossEvalJobTest extends SparkTestBase {
     for (int k = 0; k < expected.size(); k++) {
       JsonNode c = perClass.get(k);
       Row e = expected.get(k);
-      assertThat(fieldNames(c)).containsExactly("class", "value", "loss_sum", "weight_sum", "rows");
+      assertThat(fieldNames(c))
+          .containsExactly(
+              "class", "value", "std_error", "ci_low", "ci_high", "loss_sum", "weight_sum", "rows");
       assertThat(c.get("class").asInt()).isEqualTo(e.getInt(0));
       assertThat(number(c.get("value")))
           .as(what + " class " + k)
@@ -131,6 +138,11 @@ class LossEvalJobTest extends SparkTestBase {
       assertThat(number(c.get("loss_sum"))).isEqualTo(Double.valueOf(e.getDouble(2)));
       assertThat(number(c.get("weight_sum"))).isEqualTo(Double.valueOf(e.getDouble(3)));
       assertThat(c.get("rows").asLong()).isEqualTo(e.getLong(4));
+      for (String field : List.of("std_error", "ci_low", "ci_high")) {
+        assertThat(number(c.get(field)))
+            .as(what + " class " + k + " " + field)
+            .isEqualTo(Double.valueOf(e.getDouble(e.fieldIndex(field))));
+      }
     }
   }
 
@@ -164,7 +176,15 @@ class LossEvalJobTest extends SparkTestBase {
         .succeeded();
     JsonNode r = readJson(report());
     assertThat(fieldNames(r))
-        .containsExactly("metrics", "input", "spark_version", "elapsed_seconds");
+        .containsExactly(
+            "metrics",
+            "comparisons",
+            "input",
+            "spark_version",
+            "sparkloss_version",
+            "elapsed_seconds");
+    assertThat(r.get("comparisons").size()).as("no compare in the config").isZero();
+    assertThat(r.get("sparkloss_version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
     assertThat(r.get("metrics").size()).isEqualTo(2);
     List<String> fields =
         List.of(
@@ -173,6 +193,10 @@ class LossEvalJobTest extends SparkTestBase {
             "reduction",
             "group",
             "value",
+            "std_error",
+            "ci_low",
+            "ci_high",
+            "confidence",
             "rows",
             "ignored_rows",
             "null_rows",
@@ -507,10 +531,11 @@ class LossEvalJobTest extends SparkTestBase {
     List<Row> expected =
         spark
             .sql(
-                "SELECT model, cross_entropy_per_class(logits64, label, weight => array(1, 2, 1,"
-                    + " 0.5, 1)), kl_div_per_class(log_probs, soft_target, reduction =>"
-                    + " 'batchmean'), binary_cross_entropy_with_logits_per_class(binary_logit,"
-                    + " binary_label) FROM logs GROUP BY model ORDER BY model")
+                "SELECT model, cross_entropy_stats(logits64, label, weight => array(1, 2, 1,"
+                    + " 0.5, 1), per_class => true).per_class, kl_div_stats(log_probs,"
+                    + " soft_target, reduction => 'batchmean', per_class => true).per_class,"
+                    + " binary_cross_entropy_with_logits_stats(binary_logit, binary_label,"
+                    + " per_class => true).per_class FROM logs GROUP BY model ORDER BY model")
             .collectAsList();
     for (int g = 0; g < 3; g++) {
       assertSamePerClass(metrics.get(g).get("per_class"), expected.get(g).getList(1), "ce_pc");
@@ -740,7 +765,11 @@ class LossEvalJobTest extends SparkTestBase {
         .containsExactly(
             "ce_w",
             "-",
-            String.format(java.util.Locale.ROOT, "%.10g", number(ceW.get("value"))),
+            String.format(
+                java.util.Locale.ROOT,
+                "%.10g \u00b1 %.3g",
+                number(ceW.get("value")),
+                number(ceW.get("ci_high")) - number(ceW.get("value"))),
             "4",
             "2",
             "3",
@@ -915,7 +944,7 @@ class LossEvalJobTest extends SparkTestBase {
             "loss-eval: config "
                 + config
                 + ": unknown key 'metrics[0].weights' (did you mean 'weight'?); expected one of"
-                + " ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
+                + " confidence, ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
                 + " sample_weight, target, weight");
     assertThat(listing(out)).isEmpty();
 
@@ -1333,15 +1362,16 @@ class LossEvalJobTest extends SparkTestBase {
     JobHarness.Result grouped =
         run(input(in) + "group_by = [g]\non_bad_row = skip\n" + metrics + reportKey()).succeeded();
     // Text columns left-aligned, numbers right-aligned (headers too), two spaces between,
-    // trailing blanks stripped, values as %.10g.
+    // trailing blanks stripped, values as %.10g with the interval's half-width as %.3g (sum of
+    // {0.5, 2}: std_error sqrt(2 * 1.125) = 1.5, times z = 1.96 is 2.94).
     assertThat(grouped.outLines())
         .containsExactly(
-            "metric              group        value  rows  ignored  null  bad",
-            "------------------  -----  -----------  ----  -------  ----  ---",
-            "nll                 g=a    2.500000000     2        1     1    0",
-            "nll                 g=b    3.750000000     2        0     0    1",
-            "nll_mean_long_name  g=a    1.250000000     2        1     1    0",
-            "nll_mean_long_name  g=b    1.875000000     2        0     0    1");
+            "metric              group               value  rows  ignored  null  bad",
+            "------------------  -----  ------------------  ----  -------  ----  ---",
+            "nll                 g=a    2.500000000 \u00b1 2.94     2        1     1    0",
+            "nll                 g=b    3.750000000 \u00b1 4.41     2        0     0    1",
+            "nll_mean_long_name  g=a    1.250000000 \u00b1 1.47     2        1     1    0",
+            "nll_mean_long_name  g=b    1.875000000 \u00b1 2.20     2        0     0    1");
 
     JobHarness.Result ungrouped =
         run(input(in)
@@ -1353,10 +1383,10 @@ class LossEvalJobTest extends SparkTestBase {
             .succeeded();
     assertThat(ungrouped.outLines())
         .containsExactly(
-            "metric              group        value  rows  ignored  null  bad",
-            "------------------  -----  -----------  ----  -------  ----  ---",
-            "nll                 -      6.250000000     4        1     1    1",
-            "nll_mean_long_name  -      1.562500000     4        1     1    1");
+            "metric              group               value  rows  ignored  null  bad",
+            "------------------  -----  ------------------  ----  -------  ----  ---",
+            "nll                 -      6.250000000 \u00b1 4.55     4        1     1    1",
+            "nll_mean_long_name  -      1.562500000 \u00b1 1.14     4        1     1    1");
   }
 
   @Test

@@ -277,7 +277,7 @@ class LossEvaluatorTest extends SparkTestBase {
         new LossEvaluator().setPosWeight(1, 2, 1, 1),
         unreadable,
         "cross_entropy: option pos_weight does not apply; cross_entropy takes weight,"
-            + " ignore_index, label_smoothing, reduction, on_bad_row");
+            + " ignore_index, label_smoothing, reduction, on_bad_row, confidence");
     assertEvaluateMessage(
         new LossEvaluator().setReduction("batchmean"),
         unreadable,
@@ -287,7 +287,7 @@ class LossEvaluatorTest extends SparkTestBase {
         new LossEvaluator().setLoss("nll_loss").setLabelSmoothing(0.1),
         unreadable,
         "nll_loss: option label_smoothing does not apply; nll_loss takes weight, ignore_index,"
-            + " reduction, on_bad_row");
+            + " reduction, on_bad_row, confidence");
     assertEvaluateMessage(
         new LossEvaluator()
             .setLoss("binary_cross_entropy_with_logits")

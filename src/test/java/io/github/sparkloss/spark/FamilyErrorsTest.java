@@ -90,7 +90,7 @@ class FamilyErrorsTest extends SparkTestBase {
             "sigmoid_focal_loss: gamma is true; expected a number"),
         Arguments.of(
             "mse_loss(x, y, weight => array(1, 2, 3))",
-            "mse_loss: option weight does not apply; mse_loss takes reduction, on_bad_row"),
+            "mse_loss: option weight does not apply; mse_loss takes reduction, on_bad_row, confidence"),
         Arguments.of(
             "l1_loss(x, y, reduction => 'batchmean')",
             "l1_loss: reduction 'batchmean' is only defined for kl_div; expected one of none, sum,"

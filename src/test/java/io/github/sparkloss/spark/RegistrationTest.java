@@ -376,7 +376,7 @@ class RegistrationTest {
         () -> SparkLoss.crossEntropy(col("logits"), col("label")).posWeight(1, 2, 1),
         "cross_entropy(logits, label, pos_weight => array(1, 2, 1))",
         "cross_entropy: option pos_weight does not apply; cross_entropy takes weight,"
-            + " ignore_index, label_smoothing, reduction, on_bad_row");
+            + " ignore_index, label_smoothing, reduction, on_bad_row, confidence");
     assertSameMessage(
         () -> SparkLoss.nllLoss(col("logp"), col("label")).reduction(Reduction.BATCHMEAN),
         "nll_loss(logp, label, reduction => 'batchmean')",
@@ -395,7 +395,7 @@ class RegistrationTest {
         () -> SparkLoss.binaryCrossEntropy(col("probs"), col("multi")).logTarget(true),
         "binary_cross_entropy(probs, multi, log_target => true)",
         "binary_cross_entropy: option log_target does not apply; binary_cross_entropy takes"
-            + " weight, reduction, on_bad_row");
+            + " weight, reduction, on_bad_row, confidence");
     // Caught at analysis, as in SQL: reduction none has no per-class or stats form.
     Column stats =
         SparkLoss.crossEntropy(col("logits"), col("label")).reduction(Reduction.NONE).stats();

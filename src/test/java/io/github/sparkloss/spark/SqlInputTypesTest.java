@@ -489,7 +489,16 @@ class SqlInputTypesTest extends SparkTestBase {
     // Class-index targets: class c holds the rows whose target is c.
     List<Row> classes = r.getList(0);
     Row stats = r.getStruct(2);
-    assertThat(r.getStruct(1).<Row>getList(7)).isEqualTo(classes);
+    // The stats' classes: the same five fields, then std_error, ci_low and ci_high.
+    List<Row> statsClasses = r.getStruct(1).<Row>getList(7);
+    assertThat(statsClasses).hasSameSizeAs(classes);
+    for (int k = 0; k < classes.size(); k++) {
+      Row sc = statsClasses.get(k);
+      assertThat(sc.length()).isEqualTo(8);
+      for (int f = 0; f < 5; f++) {
+        assertThat(sc.get(f)).isEqualTo(classes.get(k).get(f));
+      }
+    }
     assertThat(stats.isNullAt(7)).as("per_class without per_class => true").isTrue();
     assertThat(classes).extracting(c -> c.getInt(0)).containsExactly(0, 1, 2, 3);
     assertThat(classes).extracting(c -> c.getLong(4)).containsExactly(2L, 1L, 2L, 1L);

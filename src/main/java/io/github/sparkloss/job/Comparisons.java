@@ -1,0 +1,201 @@
+package io.github.sparkloss.job;
+
+import io.github.sparkloss.eval.StandardNormal;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.Row;
+
+/**
+ * The job's {@code compare} entries, evaluated on the groups of a run: for each group of the metric
+ * that is not a baseline group, its difference from its baseline group with the standard error of a
+ * difference of independent samples, sqrt(se_g^2 + se_b^2), the interval at the metric's confidence
+ * and the two-sided normal p-value.
+ */
+final class Comparisons {
+  private Comparisons() {}
+
+  /**
+   * One group against its baseline.
+   *
+   * @param group the compared group, group_by column to value
+   * @param baseline the baseline group
+   */
+  record Comparison(
+      String metric,
+      Map<String, Object> group,
+      Map<String, Object> baseline,
+      double difference,
+      double stdError,
+      double ciLow,
+      double ciHigh,
+      double pValue) {}
+
+  /**
+   * Evaluates every comparison of {@code cfg} over the sorted group rows of a run (group_by values,
+   * the row count, then one stats struct per aggregate metric).
+   *
+   * @throws JobException when no group has a comparison's baseline values, naming the groups that
+   *     exist, or when a group's baseline counterpart is missing
+   */
+  static List<Comparison> of(JobConfig cfg, List<JobConfig.Metric> aggregated, List<Row> groups) {
+    List<Comparison> out = new ArrayList<>();
+    int keys = cfg.groupBy().size();
+    for (int i = 0; i < cfg.compare().size(); i++) {
+      JobConfig.Compare c = cfg.compare().get(i);
+      String where = "compare[" + i + "]";
+      int m = indexOf(aggregated, c.metric());
+      double z = StandardNormal.quantile((1.0 + aggregated.get(m).options().confidence()) / 2.0);
+      List<Row> baselines = groups.stream().filter(g -> matches(cfg, g, c.baseline())).toList();
+      if (baselines.isEmpty()) {
+        throw new JobException(
+            "config "
+                + cfg.source()
+                + ": "
+                + where
+                + ".baseline "
+                + describe(c.baseline())
+                + " is not a group of this run; the groups are "
+                + describeAll(cfg, groups));
+      }
+      for (Row g : groups) {
+        if (matches(cfg, g, c.baseline())) {
+          continue;
+        }
+        Row b = counterpart(cfg, g, c.baseline(), baselines);
+        if (b == null) {
+          throw new JobException(
+              "config "
+                  + cfg.source()
+                  + ": "
+                  + where
+                  + ": group "
+                  + describe(group(cfg, g))
+                  + " has no baseline group "
+                  + describe(expectedBaseline(cfg, g, c.baseline()))
+                  + "; the baseline groups are "
+                  + describeAll(cfg, baselines));
+        }
+        Row gs = g.getStruct(keys + 1 + m);
+        Row bs = b.getStruct(keys + 1 + m);
+        double diff = value(gs, "value") - value(bs, "value");
+        double se = Math.hypot(value(gs, "std_error"), value(bs, "std_error"));
+        out.add(
+            new Comparison(
+                c.metric(),
+                group(cfg, g),
+                group(cfg, b),
+                diff,
+                se,
+                diff - z * se,
+                diff + z * se,
+                StandardNormal.twoSidedPValue(diff / se)));
+      }
+    }
+    return out;
+  }
+
+  private static int indexOf(List<JobConfig.Metric> aggregated, String name) {
+    for (int i = 0; i < aggregated.size(); i++) {
+      if (aggregated.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("compare names metric " + name + ", which the config checked");
+  }
+
+  private static double value(Row stats, String field) {
+    return stats.getDouble(stats.fieldIndex(field));
+  }
+
+  /** Whether group {@code g} has the baseline's value in each of the baseline's columns. */
+  private static boolean matches(JobConfig cfg, Row g, Map<String, Object> baseline) {
+    for (Map.Entry<String, Object> e : baseline.entrySet()) {
+      if (!same(g.get(cfg.groupBy().indexOf(e.getKey())), e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The baseline group that agrees with {@code g} on every column the baseline leaves open. */
+  private static Row counterpart(
+      JobConfig cfg, Row g, Map<String, Object> baseline, List<Row> baselines) {
+    for (Row b : baselines) {
+      boolean same = true;
+      for (int k = 0; k < cfg.groupBy().size() && same; k++) {
+        if (!baseline.containsKey(cfg.groupBy().get(k))) {
+          same = Objects.equals(g.get(k), b.get(k));
+        }
+      }
+      if (same) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** A group value equals a config value: numbers by value (1 = 1.0), others by their text. */
+  static boolean same(Object groupValue, Object configValue) {
+    if (groupValue == null || configValue == null) {
+      return groupValue == null && configValue == null;
+    }
+    if (groupValue instanceof Number && configValue instanceof Number) {
+      return decimal((Number) groupValue).compareTo(decimal((Number) configValue)) == 0;
+    }
+    return String.valueOf(groupValue).equals(String.valueOf(configValue));
+  }
+
+  private static BigDecimal decimal(Number n) {
+    if (n instanceof BigDecimal) {
+      return (BigDecimal) n;
+    }
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      return Double.isFinite(d) ? new BigDecimal(d) : BigDecimal.valueOf(Long.MAX_VALUE);
+    }
+    return BigDecimal.valueOf(n.longValue());
+  }
+
+  private static Map<String, Object> group(JobConfig cfg, Row g) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int k = 0; k < cfg.groupBy().size(); k++) {
+      m.put(cfg.groupBy().get(k), g.get(k));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> expectedBaseline(
+      JobConfig cfg, Row g, Map<String, Object> baseline) {
+    Map<String, Object> m = group(cfg, g);
+    m.putAll(baseline);
+    return m;
+  }
+
+  /** {@code {model = v1, day = 3}}, values escaped as the table escapes them. */
+  static String describe(Map<String, Object> group) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, Object> e : group.entrySet()) {
+      sb.append(sb.length() > 1 ? ", " : "")
+          .append(e.getKey())
+          .append(" = ")
+          .append(Report.escape(String.valueOf(e.getValue())));
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String describeAll(JobConfig cfg, List<Row> groups) {
+    List<String> all = new ArrayList<>();
+    for (Row g : groups) {
+      all.add(describe(group(cfg, g)));
+      if (all.size() == 20 && groups.size() > 20) {
+        all.add("... (" + groups.size() + " groups)");
+        break;
+      }
+    }
+    return String.join(", ", all);
+  }
+}
