@@ -35,13 +35,14 @@ import java.util.Set;
  * group_by = [model]
  * metrics = [{ name = ce, loss = cross_entropy, input = logits, target = label }]
  * output.report = "out/report.json"
+ * output.html = "out/report.html"
  * </pre>
  */
 public final class JobConfig {
   static final Set<String> TOP_KEYS =
       Set.of("input", "group_by", "on_bad_row", "confidence", "metrics", "compare", "output");
   static final Set<String> INPUT_KEYS = Set.of("path", "format", "options");
-  static final Set<String> OUTPUT_KEYS = Set.of("report", "rows");
+  static final Set<String> OUTPUT_KEYS = Set.of("report", "rows", "html");
   static final Set<String> ROWS_KEYS = Set.of("path", "format", "keep");
   static final Set<String> COMPARE_KEYS = Set.of("metric", "baseline");
 
@@ -109,6 +110,7 @@ public final class JobConfig {
   private final List<Metric> metrics;
   private final List<Compare> compare;
   private final String reportPath;
+  private final String htmlPath;
   private final RowsOutput rows;
 
   private JobConfig(String source, Config c) {
@@ -125,6 +127,7 @@ public final class JobConfig {
     this.compare = c.hasPath("compare") ? compare(c) : List.of();
     Config output = section(c, "output", OUTPUT_KEYS);
     this.reportPath = string(output, "report", "output.report", null);
+    this.htmlPath = output.hasPath("html") ? string(output, "html", "output.html", null) : null;
     this.rows = output.hasPath("rows") ? rowsOutput(output) : null;
     checkPerRowOutput();
   }
@@ -583,6 +586,11 @@ public final class JobConfig {
 
   public String reportPath() {
     return reportPath;
+  }
+
+  /** Where the HTML page of the report goes, or null when none is asked for. */
+  public String htmlPath() {
+    return htmlPath;
   }
 
   /** The per-row output, or null when no metric has reduction none. */

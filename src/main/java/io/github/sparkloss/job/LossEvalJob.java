@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The batch job: evaluates every metric of a config over a prediction log in one pass, writes a
- * JSON report (and per-row losses for reduction none), and prints a table.
+ * JSON report (an HTML page of it when asked, and per-row losses for reduction none), and prints a
+ * table.
  *
  * <pre>
  * spark-submit --class io.github.sparkloss.job.LossEvalJob sparkloss.jar --config eval.conf
@@ -45,7 +46,7 @@ public final class LossEvalJob implements Callable<Integer> {
 
   @Option(
       names = "--overwrite",
-      description = "replace the report and rows output an earlier run wrote")
+      description = "replace the report, HTML page and rows output an earlier run wrote")
   boolean overwrite;
 
   private PrintStream out = System.out;
@@ -116,6 +117,9 @@ public final class LossEvalJob implements Callable<Integer> {
         double elapsed = (System.nanoTime() - start) / 1e9;
         outputs.commit(Report.json(cfg, evaluation, spark.version(), elapsed));
         Report.printTable(out, cfg, evaluation);
+        if (cfg.htmlPath() != null) {
+          out.println("wrote HTML report to " + outputs.htmlShown());
+        }
       }
     } catch (Exception e) {
       // Spark 4 throws its checked AnalysisException and SparkException undeclared.

@@ -20,8 +20,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The job's outputs, written so that a failed run leaves nothing half-written and nothing the job
- * did not write is ever touched.
+ * The job's outputs (the report, its HTML page and the per-row losses), written so that a failed
+ * run leaves nothing half-written and nothing the job did not write is ever touched.
  *
  * <ul>
  *   <li>Before any work, {@link #checkTargets} refuses outputs that overlap an input, the config
@@ -44,6 +44,7 @@ final class Outputs implements AutoCloseable {
   private final String token = UUID.randomUUID().toString().substring(0, 8);
   private Path rowsTemp;
   private Path reportTemp;
+  private Path htmlTemp;
   private boolean committed;
 
   /** Directories this run created, deepest last, removed again if the run fails. */
@@ -71,6 +72,9 @@ final class Outputs implements AutoCloseable {
     }
     List<PathGuard.Resolved> outputs = new ArrayList<>();
     outputs.add(guard.resolve("output.report", cfg.reportPath()));
+    if (cfg.htmlPath() != null) {
+      outputs.add(guard.resolve("output.html", cfg.htmlPath()));
+    }
     if (cfg.rows() != null) {
       outputs.add(guard.resolve("output.rows.path", cfg.rows().path()));
     }
@@ -84,11 +88,17 @@ final class Outputs implements AutoCloseable {
     try {
       if (overwrite) {
         guard.checkReplaceableReport("output.report", cfg.reportPath());
+        if (cfg.htmlPath() != null) {
+          guard.checkReplaceableHtml("output.html", cfg.htmlPath());
+        }
         if (cfg.rows() != null) {
           guard.checkReplaceableRows("output.rows.path", cfg.rows().path());
         }
       } else {
         refuseExisting(cfg.reportPath(), "output.report");
+        if (cfg.htmlPath() != null) {
+          refuseExisting(cfg.htmlPath(), "output.html");
+        }
         if (cfg.rows() != null) {
           refuseExisting(cfg.rows().path(), "output.rows.path");
         }
@@ -153,32 +163,26 @@ final class Outputs implements AutoCloseable {
   }
 
   /**
-   * Writes the report and moves every output into place. The outputs are checked again first, since
-   * they may have changed while the job ran; an old output is deleted only after every new one is
-   * in place.
+   * Writes the report (and its HTML page, drawn from the report's text) and moves every output into
+   * place. The outputs are checked again first, since they may have changed while the job ran; an
+   * old output is deleted only after every new one is in place.
    */
   void commit(String reportJson) {
     List<Move> moves = new ArrayList<>();
     try {
-      Path report = new Path(cfg.reportPath());
-      FileSystem fs = report.getFileSystem(hadoop);
-      // No ".crc" side file beside the report on a local file system: written through the raw
-      // file system, leaving the shared, cached instance's settings alone.
-      FileSystem writer = fs instanceof LocalFileSystem ? ((LocalFileSystem) fs).getRaw() : fs;
-      reportTemp = sibling(cfg.reportPath(), "tmp");
-      noteMissingParents(reportTemp);
-      if (report.getParent() != null) {
-        fs.mkdirs(report.getParent());
-      }
-      try (OutputStream o = writer.create(reportTemp, false)) {
-        o.write(reportJson.getBytes(StandardCharsets.UTF_8));
+      reportTemp = writeTemp(cfg.reportPath(), reportJson);
+      if (cfg.htmlPath() != null) {
+        htmlTemp = writeTemp(cfg.htmlPath(), HtmlReport.render(reportJson));
       }
       checkExisting();
       if (rowsTemp != null) {
         moves.add(
             new Move(rowsTemp, new Path(cfg.rows().path()), sibling(cfg.rows().path(), "old")));
       }
-      moves.add(new Move(reportTemp, report, sibling(cfg.reportPath(), "old")));
+      moves.add(new Move(reportTemp, new Path(cfg.reportPath()), sibling(cfg.reportPath(), "old")));
+      if (htmlTemp != null) {
+        moves.add(new Move(htmlTemp, new Path(cfg.htmlPath()), sibling(cfg.htmlPath(), "old")));
+      }
       for (Move m : moves) {
         FileSystem mfs = m.to.getFileSystem(hadoop);
         if (mfs.exists(m.to)) {
@@ -197,6 +201,7 @@ final class Outputs implements AutoCloseable {
     }
     rowsTemp = null;
     reportTemp = null;
+    htmlTemp = null;
     committed = true;
     for (Move m : moves) {
       if (m.backedUp) {
@@ -207,6 +212,33 @@ final class Outputs implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Writes {@code text} as UTF-8 to a new hidden temporary sibling of {@code path}, creating the
+   * missing directories above it (noted, so that a failed run removes them), and returns the
+   * sibling.
+   */
+  private Path writeTemp(String path, String text) throws IOException {
+    Path target = new Path(path);
+    FileSystem fs = target.getFileSystem(hadoop);
+    // No ".crc" side file beside the output on a local file system: written through the raw
+    // file system, leaving the shared, cached instance's settings alone.
+    FileSystem writer = fs instanceof LocalFileSystem ? ((LocalFileSystem) fs).getRaw() : fs;
+    Path temp = sibling(path, "tmp");
+    noteMissingParents(temp);
+    if (target.getParent() != null) {
+      fs.mkdirs(target.getParent());
+    }
+    try (OutputStream o = writer.create(temp, false)) {
+      o.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return temp;
+  }
+
+  /** The HTML page's path as messages show it (the real path on a local disk), or null. */
+  String htmlShown() {
+    return cfg.htmlPath() == null ? null : guard.resolve("output.html", cfg.htmlPath()).shown();
   }
 
   /**
@@ -263,7 +295,7 @@ final class Outputs implements AutoCloseable {
   /** Deletes whatever was not committed, and the directories a failed run created. */
   @Override
   public void close() {
-    for (Path p : new Path[] {rowsTemp, reportTemp}) {
+    for (Path p : new Path[] {rowsTemp, reportTemp, htmlTemp}) {
       if (p != null) {
         try {
           p.getFileSystem(hadoop).delete(p, true);

@@ -27,7 +27,8 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * output path is resolved to one comparable form, and an output that is, lies inside or contains an
  * input, is or contains the config file, or overlaps the other output is refused. With {@code
  * --overwrite}, only what an earlier run wrote is replaced: a file that parses as a sparkloss
- * report, or a directory holding only the files a Spark write leaves.
+ * report, an HTML page carrying the job's generator marker, or a directory holding only the files a
+ * Spark write leaves.
  *
  * <p>Paths are resolved through Hadoop's FileSystem. On a file system backed by the local disk (any
  * scheme) the form is the real path: relative paths and {@code file:} prefixes resolve, {@code ..}
@@ -308,6 +309,40 @@ public final class PathGuard {
               + " bytes that is not a sparkloss report ("
               + problem
               + ")");
+    }
+  }
+
+  /**
+   * Refuses to replace an existing HTML page that an earlier run did not write: one whose head does
+   * not carry the generator marker {@link HtmlReport#GENERATOR}. Does nothing when the path does
+   * not exist.
+   */
+  void checkReplaceableHtml(String key, String given) throws IOException {
+    FileStatus st = existing(key, given);
+    if (st == null) {
+      return;
+    }
+    if (st.isDirectory()) {
+      throw refused(key, given, "is a directory, not an HTML report an earlier run wrote");
+    }
+    if (!hasGeneratorMarker(st.getPath().getFileSystem(hadoop), st.getPath())) {
+      throw refused(
+          key,
+          given,
+          "is a file of "
+              + st.getLen()
+              + " bytes that is not a sparkloss HTML report (no generator marker in its head)");
+    }
+  }
+
+  /** The first {@link HtmlReport#HEAD_BYTES} bytes of the file hold the generator marker. */
+  private static boolean hasGeneratorMarker(FileSystem fs, Path p) {
+    try (InputStream in = fs.open(p)) {
+      byte[] head = in.readNBytes(HtmlReport.HEAD_BYTES);
+      return new String(head, java.nio.charset.StandardCharsets.UTF_8)
+          .contains(HtmlReport.GENERATOR);
+    } catch (IOException e) {
+      return false;
     }
   }
 

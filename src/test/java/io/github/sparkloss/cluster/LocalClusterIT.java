@@ -323,6 +323,7 @@ class LocalClusterIT extends SparkTestBase {
     return example
         .replace("\"data/sample/predictions.parquet\"", q(input))
         .replace("\"target/example/report.json\"", q(dir.resolve("out/report.json")))
+        .replace("\"target/example/report.html\"", q(dir.resolve("out/report.html")))
         .replace("\"target/example/rows.parquet\"", q(dir.resolve("out/rows.parquet")));
   }
 

@@ -51,6 +51,7 @@ class JobConfigTest {
     assertThat(cfg.groupBy()).isEmpty();
     assertThat(cfg.onBadRow()).isEqualTo(OnBadRow.FAIL);
     assertThat(cfg.reportPath()).isEqualTo("out/report.json");
+    assertThat(cfg.htmlPath()).isNull();
     assertThat(cfg.rows()).isNull();
     assertThat(cfg.metrics()).hasSize(1);
     JobConfig.Metric m = cfg.metrics().get(0);
@@ -263,10 +264,10 @@ class JobConfigTest {
                 + " options, path"),
         Arguments.of(
             minimal(CE) + "output.reports = x\n",
-            "unknown key 'output.reports' (did you mean 'report'?); expected one of report, rows"),
+            "unknown key 'output.reports' (did you mean 'report'?); expected one of html, report, rows"),
         Arguments.of(
             minimal(CE) + "output.row.path = x\n",
-            "unknown key 'output.row' (did you mean 'rows'?); expected one of report, rows"),
+            "unknown key 'output.row' (did you mean 'rows'?); expected one of html, report, rows"),
         Arguments.of(
             minimal("{ name = r, loss = nll_loss, input = a, target = b, reduction = none }")
                 + "output.rows { path = x, kep = [id] }\n",
@@ -533,6 +534,22 @@ class JobConfigTest {
         .isInstanceOf(JobException.class)
         .hasMessageStartingWith("config t.conf: output.report must be a string, not ")
         .hasMessageNotContaining("\n");
+    assertThatThrownBy(
+            () -> parse(INPUT + "metrics = [" + CE + "]\n" + OUTPUT + "output.html = 3\n"))
+        .isInstanceOf(JobException.class)
+        .hasMessage("config t.conf: output.html must be a string, not 3");
+    assertThatThrownBy(
+            () -> parse(INPUT + "metrics = [" + CE + "]\n" + OUTPUT + "output.html { p = x }\n"))
+        .isInstanceOf(JobException.class)
+        .hasMessageStartingWith("config t.conf: output.html must be a string, not ")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void htmlPageIsAnOptionalOutput() {
+    JobConfig cfg = parse(minimal(CE) + "output.html = \"out/report.html\"\n");
+    assertThat(cfg.htmlPath()).isEqualTo("out/report.html");
+    assertThat(cfg.reportPath()).isEqualTo("out/report.json");
   }
 
   /** A nested key that must be an object is named with its full path. */

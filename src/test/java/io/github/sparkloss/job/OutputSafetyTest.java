@@ -469,6 +469,105 @@ class OutputSafetyTest extends SparkTestBase {
     assertThat(snapshot(d)).isEqualTo(before);
   }
 
+  // ---- the HTML page ----
+
+  /** {@link #config} with output.html set to {@code html}. */
+  static String withHtml(String input, String report, String html, String rows) {
+    return config(input, report, rows)
+        .replace(
+            "output { report = " + q(report),
+            "output { report = " + q(report) + ", html = " + q(html));
+  }
+
+  @Test
+  void htmlOverTheInputOrTheConfigIsRefused() throws IOException {
+    Path input = log(d.resolve("weird.jsonl"));
+    String report = d.resolve("out/report.json").toString();
+    assertRefused(
+        d.resolve("c.conf"),
+        withHtml(q(input), report, input.toString(), null),
+        "output.html " + input + " is the input " + input + INPUT_RULE,
+        "--overwrite");
+    Path conf = d.resolve("c.conf");
+    assertRefused(
+        conf,
+        withHtml(q(input), report, conf.toString(), null),
+        "output.html " + conf + " is the config file " + conf + CONFIG_RULE,
+        "--overwrite");
+  }
+
+  @Test
+  void htmlThatIsTheReportOrInsideTheRowsOutputIsRefused() throws IOException {
+    Path input = log(d.resolve("in/a.jsonl"));
+    Path report = d.resolve("out/report.json");
+    assertRefused(
+        d.resolve("c.conf"),
+        withHtml(q(input), report.toString(), report.toString(), null),
+        "output.report " + report + " is output.html " + report + OUTPUTS_RULE);
+    Path rows = d.resolve("out/rows");
+    assertRefused(
+        d.resolve("c.conf"),
+        withHtml(
+            q(input), report.toString(), rows.resolve("page.html").toString(), rows.toString()),
+        "output.html "
+            + rows.resolve("page.html")
+            + " is inside output.rows.path "
+            + rows
+            + OUTPUTS_RULE,
+        "--overwrite");
+  }
+
+  @Test
+  void htmlThatIsASymbolicLinkIsRefused() throws IOException {
+    Path input = log(d.resolve("in/a.jsonl"));
+    Path target = log(d.resolve("elsewhere/page.html"));
+    Path link = Files.createSymbolicLink(d.resolve("page.html"), target);
+    assertRefused(
+        d.resolve("c.conf"),
+        withHtml(q(input), d.resolve("r.json").toString(), link.toString(), null),
+        "output.html "
+            + link
+            + " (resolves to "
+            + target
+            + ") is a symbolic link to "
+            + target
+            + "; the job does not write through or replace a link: give the path it points to",
+        "--overwrite");
+  }
+
+  @Test
+  void anExistingPageIsReplacedOnlyWhenTheJobWroteIt() throws IOException {
+    Path input = log(d.resolve("in/a.jsonl"));
+    Path report = d.resolve("out/report.json");
+    Path page = d.resolve("out/report.html");
+    Files.createDirectories(page.getParent());
+    Files.writeString(page, "<html>mine</html>\n");
+    String config = withHtml(q(input), report.toString(), page.toString(), null);
+    assertRefused(
+        d.resolve("c.conf"),
+        config,
+        "output.html " + page + " already exists; pass --overwrite to replace it");
+    assertRefused(
+        d.resolve("c.conf"),
+        config,
+        "output.html "
+            + page
+            + " is a file of 18 bytes that is not a sparkloss HTML report (no generator marker in"
+            + " its head)"
+            + NOT_DELETED,
+        "--overwrite");
+
+    // A page the job wrote is replaced, and the run says where it is.
+    Files.delete(page);
+    JobHarness.Result first = JobHarness.runConfig(d, "c.conf", config).succeeded();
+    assertThat(first.outLines()).last().isEqualTo("wrote HTML report to " + page);
+    assertThat(Files.readString(page)).contains(HtmlReport.GENERATOR, "data-metric=\"ce\"");
+    JobHarness.runConfig(d, "c.conf", config.replace("name = ce", "name = ce2"), "--overwrite")
+        .succeeded();
+    assertThat(Files.readString(page)).contains("data-metric=\"ce2\"").doesNotContain("\"ce\"");
+    assertThat(snapshot(d).keySet()).allMatch(n -> !n.contains(".tmp-") && !n.contains(".old-"));
+  }
+
   // ---- other file systems ----
 
   /**
