@@ -35,14 +35,24 @@ final class Comparisons {
       double pValue) {}
 
   /**
+   * A group with no baseline counterpart: the baseline group it would be compared with (its own
+   * values in the columns the baseline leaves open) is not in the run's groups.
+   */
+  record Uncompared(String metric, Map<String, Object> group, Map<String, Object> baseline) {}
+
+  /** The comparisons of a run, and the groups that had no baseline group to be compared with. */
+  record Result(List<Comparison> comparisons, List<Uncompared> uncompared) {}
+
+  /**
    * Evaluates every comparison of {@code cfg} over the sorted group rows of a run (group_by values,
    * the row count, then one stats struct per aggregate metric).
    *
    * @throws JobException when no group has a comparison's baseline values, naming the groups that
-   *     exist, or when a group's baseline counterpart is missing
+   *     exist
    */
-  static List<Comparison> of(JobConfig cfg, List<JobConfig.Metric> aggregated, List<Row> groups) {
+  static Result of(JobConfig cfg, List<JobConfig.Metric> aggregated, List<Row> groups) {
     List<Comparison> out = new ArrayList<>();
+    List<Uncompared> uncompared = new ArrayList<>();
     int keys = cfg.groupBy().size();
     for (int i = 0; i < cfg.compare().size(); i++) {
       JobConfig.Compare c = cfg.compare().get(i);
@@ -67,17 +77,9 @@ final class Comparisons {
         }
         Row b = counterpart(cfg, g, c.baseline(), baselines);
         if (b == null) {
-          throw new JobException(
-              "config "
-                  + cfg.source()
-                  + ": "
-                  + where
-                  + ": group "
-                  + describe(group(cfg, g))
-                  + " has no baseline group "
-                  + describe(expectedBaseline(cfg, g, c.baseline()))
-                  + "; the baseline groups are "
-                  + describeAll(cfg, baselines));
+          uncompared.add(
+              new Uncompared(c.metric(), group(cfg, g), expectedBaseline(cfg, g, c.baseline())));
+          continue;
         }
         Row gs = g.getStruct(keys + 1 + m);
         Row bs = b.getStruct(keys + 1 + m);
@@ -95,7 +97,7 @@ final class Comparisons {
                 StandardNormal.twoSidedPValue(diff / se)));
       }
     }
-    return out;
+    return new Result(List.copyOf(out), List.copyOf(uncompared));
   }
 
   private static int indexOf(List<JobConfig.Metric> aggregated, String name) {

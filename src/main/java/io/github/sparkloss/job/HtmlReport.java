@@ -93,11 +93,12 @@ public final class HtmlReport {
     head(page, report);
     page.append("<body>\n<h1>Loss report</h1>\n");
     run(page, report);
+    // The comparisons answer the question the page is usually opened for: they come first.
+    comparisons(page, report);
     Map<String, List<JsonNode>> metrics = metricsByName(report.path("metrics"));
     for (Map.Entry<String, List<JsonNode>> m : metrics.entrySet()) {
       metric(page, m.getKey(), m.getValue(), report);
     }
-    comparisons(page, report);
     page.append("<footer>Written by sparkloss loss-eval from its JSON report.</footer>\n");
     return page.append("</body>\n</html>\n").toString();
   }

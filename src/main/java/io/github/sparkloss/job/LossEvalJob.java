@@ -172,7 +172,7 @@ public final class LossEvalJob implements Callable<Integer> {
       List<Row> groups,
       List<JobConfig.Metric> aggregated,
       long inputRows,
-      List<Comparisons.Comparison> comparisons) {}
+      Comparisons.Result comparisons) {}
 
   private Evaluation evaluate(SparkSession spark, JobConfig cfg, Outputs outputs) {
     Dataset<Row> df = read(spark, cfg);
@@ -205,7 +205,7 @@ public final class LossEvalJob implements Callable<Integer> {
     // One aggregation job; the few group rows are sorted here rather than by another job.
     List<Row> groups = new ArrayList<>(withMessages(cfg, result::collectAsList));
     groups.sort(Columns.groupOrder(cfg.groupBy().size()));
-    List<Comparisons.Comparison> comparisons = Comparisons.of(cfg, aggregated, groups);
+    Comparisons.Result comparisons = Comparisons.of(cfg, aggregated, groups);
     long inputRows = 0;
     int rowsField = cfg.groupBy().size();
     for (Row g : groups) {

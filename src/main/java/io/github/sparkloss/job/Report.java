@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
  *   "ci_high", "loss_sum", "weight_sum", "rows"}]}],
  *  "comparisons": [{"metric", "group", "baseline", "difference", "std_error", "ci_low",
  *   "ci_high", "p_value", "confidence"}],
+ *  "uncompared": [{"metric", "group", "baseline"}] (groups whose baseline group is missing),
  *  "input": {"path", "format", "rows"}, "spark_version", "sparkloss_version", "elapsed_seconds"}
  * </pre>
  *
@@ -79,7 +80,7 @@ final class Report {
       }
       g.writeEndArray();
       g.writeArrayFieldStart("comparisons");
-      for (Comparisons.Comparison c : ev.comparisons()) {
+      for (Comparisons.Comparison c : ev.comparisons().comparisons()) {
         g.writeStartObject();
         g.writeStringField("metric", c.metric());
         writeGroup(g, "group", c.group());
@@ -90,6 +91,15 @@ final class Report {
         writeNumber(g, "ci_high", c.ciHigh());
         writeNumber(g, "p_value", c.pValue());
         g.writeNumberField("confidence", metricOf(cfg, c.metric()).options().confidence());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("uncompared");
+      for (Comparisons.Uncompared u : ev.comparisons().uncompared()) {
+        g.writeStartObject();
+        g.writeStringField("metric", u.metric());
+        writeGroup(g, "group", u.group());
+        writeGroup(g, "baseline", u.baseline());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -205,22 +215,37 @@ final class Report {
       }
     }
     print(out, lines, 2);
-    if (!ev.comparisons().isEmpty()) {
+    List<Comparisons.Comparison> comparisons = ev.comparisons().comparisons();
+    if (!comparisons.isEmpty()) {
       List<String[]> cmp = new ArrayList<>();
       cmp.add(new String[] {"metric", "group", "baseline", "difference", "p_value"});
-      for (Comparisons.Comparison c : ev.comparisons()) {
+      for (Comparisons.Comparison c : comparisons) {
         cmp.add(
             new String[] {
               escape(c.metric()),
               Comparisons.describe(c.group()),
               Comparisons.describe(c.baseline()),
               withHalfWidth(c.difference(), c.ciHigh() - c.difference()),
-              String.format(Locale.ROOT, "%.3g", c.pValue())
+              pValue(c.pValue())
             });
       }
       out.println();
       print(out, cmp, 3);
     }
+    for (Comparisons.Uncompared u : ev.comparisons().uncompared()) {
+      out.println(
+          "not compared: "
+              + escape(u.metric())
+              + " "
+              + Comparisons.describe(u.group())
+              + " has no baseline group "
+              + Comparisons.describe(u.baseline()));
+    }
+  }
+
+  /** A p-value as 0.0123, or {@code <0.0001} below that. */
+  static String pValue(double p) {
+    return p < 1e-4 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", p);
   }
 
   /** {@code value ± half-width}, or the value alone when there is no interval. */

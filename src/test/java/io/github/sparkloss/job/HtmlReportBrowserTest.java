@@ -128,6 +128,7 @@ class HtmlReportBrowserTest extends SparkTestBase {
       }
     }
     assertThat(points).hasSize(report.get("metrics").size());
+    assertThat(expectedWhiskers).as("every example group has an interval").isEqualTo(points.size());
     assertThat(whiskers).hasSize(expectedWhiskers);
   }
 
@@ -156,6 +157,7 @@ class HtmlReportBrowserTest extends SparkTestBase {
   void everyComparisonIsDrawn() throws Exception {
     JsonNode drawn = drawn("comparison");
     JsonNode comparisons = report.path("comparisons");
+    assertThat(comparisons.size()).as("the example compares v2 and v3 with v1, twice").isEqualTo(4);
     assertThat(drawn).hasSize(comparisons.size());
     for (JsonNode c : comparisons) {
       assertDrawn(

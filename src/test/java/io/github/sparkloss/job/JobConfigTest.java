@@ -42,6 +42,23 @@ class JobConfigTest {
   }
 
   @Test
+  void confidenceAtTopLevelIsEachAggregateMetricsDefault() {
+    JobConfig cfg =
+        parse(
+            INPUT
+                + "confidence = 0.9\ngroup_by = [model]\nmetrics = ["
+                + CE
+                + ", { name = ce99, loss = cross_entropy, input = logits, target = y,"
+                + " confidence = 0.99 }]\ncompare = [{ metric = ce99, baseline = { model = v1 } }]\n"
+                + OUTPUT);
+    assertThat(cfg.metrics().get(0).options().confidence()).isEqualTo(0.9);
+    assertThat(cfg.metrics().get(1).options().confidence()).isEqualTo(0.99);
+    assertThat(cfg.compare())
+        .containsExactly(new JobConfig.Compare("ce99", java.util.Map.of("model", "v1")));
+    assertThat(parse(minimal(CE)).metrics().get(0).options().confidence()).isEqualTo(0.95);
+  }
+
+  @Test
   void minimalConfigTakesEveryDefault() {
     JobConfig cfg = parse(minimal(CE));
     assertThat(cfg.inputPath()).isEqualTo("in.parquet");
@@ -319,7 +336,55 @@ class JobConfigTest {
     String rowsOut = "output { report = r.json, rows { path = rows, keep = [id] } }\n";
     String ceRow =
         "{ name = ce_row, loss = cross_entropy, input = logits, target = y, reduction = none }";
+    String grouped = INPUT + "group_by = [model, day]\nmetrics = [" + CE + ", " + ceRow + "]\n";
+    String rowsOutput = "output { report = r.json, rows { path = rows, keep = [id] } }\n";
     return Stream.of(
+        // confidence and compare
+        Arguments.of(
+            INPUT + "confidence = 1\nmetrics = [" + CE + "]\n" + OUTPUT,
+            "confidence 1 must be in (0, 1), exclusive"),
+        Arguments.of(
+            INPUT + "confidence = high\nmetrics = [" + CE + "]\n" + OUTPUT,
+            "confidence must be a number in (0, 1), not \"high\""),
+        Arguments.of(
+            minimal(
+                "{ name = ce, loss = cross_entropy, input = logits, target = y, confidence = 0 }"),
+            "metrics[0].confidence: cross_entropy: confidence must be in (0, 1), exclusive: 0"),
+        Arguments.of(
+            minimal(
+                "{ name = ce, loss = cross_entropy, input = logits, target = y, reduction = none,"
+                    + " confidence = 0.9 }"),
+            "metrics[0].confidence does not apply to reduction 'none': per-row losses have no"
+                + " interval"),
+        Arguments.of(
+            grouped + "compare = [{ metric = cee, baseline = { model = v1 } }]\n" + rowsOutput,
+            "compare[0].metric 'cee' is not a metric; expected one of ce"),
+        Arguments.of(
+            grouped + "compare = [{ metric = ce_row, baseline = { model = v1 } }]\n" + rowsOutput,
+            "compare[0].metric 'ce_row' is not an aggregate metric (its reduction is 'none');"
+                + " expected one of ce"),
+        Arguments.of(
+            grouped + "compare = [{ metric = ce, baseline = { modle = v1 } }]\n" + rowsOutput,
+            "compare[0].baseline.modle is not a group_by column; expected one of model, day"),
+        Arguments.of(
+            grouped + "compare = [{ metric = ce, baseline = {} }]\n" + rowsOutput,
+            "compare[0].baseline is empty; give a value of model, day"),
+        Arguments.of(
+            grouped + "compare = [{ metric = ce, baseline = { model = [v1] } }]\n" + rowsOutput,
+            "compare[0].baseline.model must be a single value, not [\"v1\"]"),
+        Arguments.of(
+            grouped + "compare = [{ metric = ce, basline = { model = v1 } }]\n" + rowsOutput,
+            "unknown key 'compare[0].basline' (did you mean 'baseline'?); expected one of"
+                + " baseline, metric"),
+        Arguments.of(
+            grouped + "compare = [{ metric = ce }]\n" + rowsOutput,
+            "missing key 'compare[0].baseline'"),
+        Arguments.of(
+            minimal(CE) + "compare = [{ metric = ce, baseline = { model = v1 } }]\n",
+            "compare[0] needs group_by: with one group there is nothing to compare"),
+        Arguments.of(
+            minimal(CE) + "compare = { metric = ce }\n",
+            "compare must be a list of objects {metric, baseline = {column = value}}"),
         // input
         Arguments.of("metrics = [" + CE + "]\n" + OUTPUT, "missing key 'input'"),
         Arguments.of("input = x\nmetrics = [" + CE + "]\n" + OUTPUT, "input must be an object"),

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
@@ -179,11 +180,13 @@ class LossEvalJobTest extends SparkTestBase {
         .containsExactly(
             "metrics",
             "comparisons",
+            "uncompared",
             "input",
             "spark_version",
             "sparkloss_version",
             "elapsed_seconds");
     assertThat(r.get("comparisons").size()).as("no compare in the config").isZero();
+    assertThat(r.get("uncompared").size()).isZero();
     assertThat(r.get("sparkloss_version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
     assertThat(r.get("metrics").size()).isEqualTo(2);
     List<String> fields =
@@ -1336,6 +1339,160 @@ class LossEvalJobTest extends SparkTestBase {
   }
 
   // ---- the stdout table ----
+
+  @Test
+  void compareReportsEachGroupAgainstItsBaseline() throws IOException {
+    // Every model in both halves of the ids: six groups.
+    Path grid = data.resolve("grid.parquet");
+    spark
+        .sql("SELECT *, IF(id % 2 = 0, 'even', 'odd') AS half FROM logs")
+        .write()
+        .parquet(grid.toString());
+    String config =
+        input(grid)
+            + "group_by = [model, half]\n"
+            + "metrics = [\n"
+            + "  { name = ce, loss = cross_entropy, input = logits, target = label }\n"
+            + "  { name = nll, loss = nll_loss, input = log_probs, target = label,"
+            + " reduction = sum, confidence = 0.9 }\n"
+            + "]\n"
+            + "compare = [\n"
+            + "  { metric = ce, baseline = { model = v1 } }\n"
+            + "  { metric = nll, baseline = { model = v2, half = odd } }\n"
+            + "]\n"
+            + reportKey();
+    JobHarness.Result result = run(config).succeeded();
+    JsonNode r = readJson(report());
+    Map<String, JsonNode> metrics = new HashMap<>();
+    for (JsonNode m : r.get("metrics")) {
+      metrics.put(m.get("name").asText() + " " + m.get("group"), m);
+    }
+    NormalDistribution normal = new NormalDistribution(null, 0, 1);
+    JsonNode comparisons = r.get("comparisons");
+    // ce: v2 and v3 against v1 in each half; nll: the 5 groups other than (v2, odd) against it.
+    assertThat(comparisons.size()).isEqualTo(4 + 5);
+    assertThat(r.get("uncompared").size()).isZero();
+    for (JsonNode c : comparisons) {
+      String metric = c.get("metric").asText();
+      assertThat(fieldNames(c))
+          .containsExactly(
+              "metric",
+              "group",
+              "baseline",
+              "difference",
+              "std_error",
+              "ci_low",
+              "ci_high",
+              "p_value",
+              "confidence");
+      JsonNode g = metrics.get(metric + " " + c.get("group"));
+      JsonNode b = metrics.get(metric + " " + c.get("baseline"));
+      assertThat(g).as("compared group " + c.get("group")).isNotNull();
+      assertThat(b).as("baseline group " + c.get("baseline")).isNotNull();
+      if (metric.equals("ce")) {
+        assertThat(c.get("baseline").get("model").asText()).isEqualTo("v1");
+        assertThat(c.get("baseline").get("half")).isEqualTo(c.get("group").get("half"));
+        assertThat(c.get("group").get("model").asText()).isNotEqualTo("v1");
+      } else {
+        assertThat(c.get("baseline").toString()).isEqualTo("{\"model\":\"v2\",\"half\":\"odd\"}");
+      }
+      double confidence = metric.equals("ce") ? 0.95 : 0.9;
+      assertThat(c.get("confidence").asDouble()).isEqualTo(confidence);
+      double diff = number(g.get("value")) - number(b.get("value"));
+      double se =
+          Math.sqrt(
+              Math.pow(number(g.get("std_error")), 2) + Math.pow(number(b.get("std_error")), 2));
+      double z = normal.inverseCumulativeProbability(0.5 + confidence / 2);
+      String what = metric + " " + c.get("group");
+      assertThat(number(c.get("difference"))).as(what).isEqualTo(diff);
+      assertThat(number(c.get("std_error"))).as(what).isCloseTo(se, within(1e-15 * se));
+      assertThat(number(c.get("ci_low"))).as(what).isCloseTo(diff - z * se, within(1e-12 * se));
+      assertThat(number(c.get("ci_high"))).as(what).isCloseTo(diff + z * se, within(1e-12 * se));
+      double p = 2 * normal.cumulativeProbability(-Math.abs(diff / se));
+      assertThat(number(c.get("p_value"))).as(what).isCloseTo(p, within(1e-12 + 1e-9 * p));
+    }
+    // The second table lists every comparison with its interval's half-width and p-value.
+    List<String> lines = result.outLines();
+    int header =
+        lines.indexOf(
+            lines.stream().filter(l -> l.startsWith("metric  ")).reduce((a, b) -> b).orElseThrow());
+    assertThat(lines.get(header)).matches("metric +group +baseline +difference +p_value");
+    assertThat(lines.subList(header + 2, lines.size()))
+        .hasSize(9)
+        .allMatch(
+            l ->
+                l.matches(
+                    "(ce|nll) +\\{model = v\\d, half = (even|odd)} +\\{model = v\\d,"
+                        + " half = (even|odd)} +-?[0-9.e+-]+ \u00b1 [0-9.e+-]+ +(<0.0001|0\\.\\d{4})"));
+  }
+
+  @Test
+  void aGroupWithoutItsBaselineCounterpartIsListedNotDropped() throws IOException {
+    // In this log each model has rows of one day only: v2 and v3 have no v1 group on their day.
+    String config =
+        input(logs)
+            + "group_by = [model, day]\n"
+            + "metrics = [{ name = ce, loss = cross_entropy, input = logits, target = label }]\n"
+            + "compare = [{ metric = ce, baseline = { model = v1 } }]\n"
+            + reportKey();
+    JobHarness.Result result = run(config).succeeded();
+    JsonNode r = readJson(report());
+    assertThat(r.get("comparisons").size()).isZero();
+    assertThat(r.get("uncompared").toString())
+        .isEqualTo(
+            "[{\"metric\":\"ce\",\"group\":{\"model\":\"v2\",\"day\":\"2026-11-24\"},"
+                + "\"baseline\":{\"model\":\"v1\",\"day\":\"2026-11-24\"}},"
+                + "{\"metric\":\"ce\",\"group\":{\"model\":\"v3\",\"day\":\"2026-11-25\"},"
+                + "\"baseline\":{\"model\":\"v1\",\"day\":\"2026-11-25\"}}]");
+    assertThat(result.outLines())
+        .contains(
+            "not compared: ce {model = v2, day = 2026-11-24} has no baseline group"
+                + " {model = v1, day = 2026-11-24}",
+            "not compared: ce {model = v3, day = 2026-11-25} has no baseline group"
+                + " {model = v1, day = 2026-11-25}");
+  }
+
+  @Test
+  void aBaselineThatIsNoGroupIsAConfigErrorNamingTheGroups() throws IOException {
+    String config =
+        input(logs)
+            + "group_by = [model]\n"
+            + "metrics = [{ name = ce, loss = cross_entropy, input = logits, target = label }]\n"
+            + "compare = [{ metric = ce, baseline = { model = v9 } }]\n"
+            + reportKey();
+    assertThat(run(config).failedWithOneLine())
+        .endsWith(
+            ": compare[0].baseline {model = v9} is not a group of this run; the groups are"
+                + " {model = v1}, {model = v2}, {model = v3}");
+    assertThat(Files.exists(report())).as("no report").isFalse();
+  }
+
+  @Test
+  void theTableEscapesControlCharactersInGroupValues() {
+    StructType schema =
+        new StructType()
+            .add("g", DataTypes.StringType, false)
+            .add("lp", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("y", DataTypes.LongType, false);
+    List<Row> rows =
+        List.of(
+            RowFactory.create("a\nb", v(-0.5, -1.5), 0L),
+            RowFactory.create("a\nb", v(-0.25, -2.0), 1L),
+            RowFactory.create("tab\there\u0007", v(-3.0, -0.125), 0L),
+            RowFactory.create("back\\slash", v(-1.0, -0.75), 1L));
+    Path in = parquet("escapes.parquet", schema, rows);
+    JobHarness.Result r =
+        run(input(in)
+                + "group_by = [g]\n"
+                + "metrics = [{ name = nll, loss = nll_loss, input = lp, target = y }]\n"
+                + reportKey())
+            .succeeded();
+    List<String> lines = r.outLines();
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(2)).startsWith("nll     g=a\\nb  ");
+    assertThat(lines.get(3)).startsWith("nll     g=back\\\\slash  ");
+    assertThat(lines.get(4)).startsWith("nll     g=tab\\there\\u0007  ");
+  }
 
   @Test
   void tableLayout() {
