@@ -46,10 +46,11 @@ import org.w3c.dom.Node;
 /**
  * Runs the Zeppelin note in {@code notebooks/} as Zeppelin would: the {@code %spark.conf} paragraph
  * configures a fresh session (so the functions exist only through {@code spark.sql.extensions}),
- * then every {@code %sql} paragraph runs in order over a synthetic log. Each result is checked
- * against losses computed here in plain Java from the collected log rows, with the formulas of
- * docs/LOSS-SEMANTICS.md, {@link TestMath#logSoftmax} and exact (BigDecimal) sums; nothing of
- * sparkloss computes an expected value.
+ * then every {@code %sql} paragraph runs in order over a synthetic log ({@code %md} paragraphs are
+ * text). Each result is checked against losses, standard errors and intervals computed here in
+ * plain Java from the collected log rows, with the formulas of docs/LOSS-SEMANTICS.md, {@link
+ * TestMath#logSoftmax} and exact (BigDecimal) sums; nothing of sparkloss computes an expected
+ * value.
  *
  * <p>The note's {@code spark.jars} names the jar where users install it. The test checks that it
  * names the Spark 4.0 jar of this version ({@code sparkloss-spark-4.0_2.13-<pom version>.jar}),
@@ -72,6 +73,16 @@ class ZeppelinNoteTest {
    * inside a row); both sum exactly, so group values agree far inside this.
    */
   private static final double REL_TOL = 1e-12;
+
+  /** The standard normal quantile at 0.975, the z of a 95% interval. */
+  private static final double Z_95 = 1.959963984540054;
+
+  /** The paragraph that charts each model's value and interval. */
+  private static final String INTERVALS = "Comparing models with confidence intervals";
+
+  /** What that paragraph returns; its chart names these columns by name and position. */
+  private static final List<String> INTERVAL_COLUMNS =
+      List.of("model", "rows", "cross_entropy", "std_error", "ci_low", "ci_high");
 
   private static final Pattern DATA_PATH = Pattern.compile("OPTIONS \\(path '([^']*)'\\)");
   private static final Pattern INTERPRETER = Pattern.compile("^(\\s*)%(\\w+(?:\\.\\w+)*)");
@@ -157,7 +168,7 @@ class ZeppelinNoteTest {
   }
 
   @Test
-  void theNoteIsAZeppelinNoteOfOneConfParagraphThenSqlParagraphs() throws IOException {
+  void theNoteIsAZeppelinNoteOfOneConfParagraphThenSqlAndMarkdownParagraphs() throws IOException {
     assertThat(note.path("version").asText()).isEqualTo("0.12.0");
     assertThat(note.path("defaultInterpreterGroup").asText()).isEqualTo("spark");
     assertThat(noteFile().getFileName().toString())
@@ -186,21 +197,47 @@ class ZeppelinNoteTest {
 
     assertThat(paragraphs.subList(1, paragraphs.size()))
         .extracting(Paragraph::interpreter)
-        .containsOnly("sql");
-    for (Paragraph p : paragraphs.subList(1, paragraphs.size())) {
+        .containsOnly("sql", "md");
+    for (Paragraph p : sqlParagraphs()) {
       // One statement per paragraph: Zeppelin splits at ';' and Spark runs each part alone.
       assertThat(p.script()).as(p.title()).doesNotContain(";");
     }
-    assertThat(paragraphs.subList(1, paragraphs.size()))
+    assertThat(sqlParagraphs())
         .extracting(Paragraph::title)
         .containsExactly(
             "The prediction log",
             "Losses per model",
+            INTERVALS,
             "Cross entropy per class",
             "Weighted losses",
             "Label smoothing and soft targets",
             "Regression losses",
             "The hardest rows");
+
+    // The intervals paragraph is explained by the markdown paragraph right before it.
+    int at = paragraphs.stream().map(Paragraph::title).toList().indexOf(INTERVALS);
+    Paragraph about = paragraphs.get(at - 1);
+    assertThat(about.interpreter()).isEqualTo("md");
+    assertThat(about.script()).contains("std_error", "ci_low", "ci_high", "confidence");
+  }
+
+  @Test
+  void theIntervalsParagraphIsAChartOfValueAndIntervalPerModel() {
+    JsonNode graph = null;
+    for (JsonNode p : note.path("paragraphs")) {
+      if (p.path("title").asText().equals(INTERVALS)) {
+        graph = p.path("config").path("results").path("0").path("graph");
+      }
+    }
+    assertThat(graph).as(INTERVALS).isNotNull();
+    assertThat(graph.path("mode").asText()).isEqualTo("lineChart");
+    // The chart names result columns by name and position: both must match what the query returns.
+    Map<String, Integer> keys = chartColumns(graph.path("keys"));
+    Map<String, Integer> values = chartColumns(graph.path("values"));
+    assertThat(keys).containsExactly(Map.entry("model", 0));
+    assertThat(values.keySet()).containsExactlyInAnyOrder("ci_low", "cross_entropy", "ci_high");
+    values.forEach((name, index) -> assertThat(INTERVAL_COLUMNS.get(index)).isEqualTo(name));
+    assertThat(graph.path("groups").size()).isZero();
   }
 
   @Test
@@ -218,7 +255,7 @@ class ZeppelinNoteTest {
 
   @Test
   void everySqlParagraphRunsInOrderAndGivesTheLossesComputedHere() {
-    List<Paragraph> sql = paragraphs().subList(1, paragraphs().size());
+    List<Paragraph> sql = sqlParagraphs();
     Map<String, Result> results = new LinkedHashMap<>();
     for (Paragraph p : sql) {
       String script = p.script();
@@ -236,6 +273,7 @@ class ZeppelinNoteTest {
     assertThat(results.get("The prediction log").rows()).isEmpty();
     assertThat(spark.table("predictions").count()).isEqualTo(ROWS);
     checkLossesPerModel(results.get("Losses per model"));
+    checkIntervals(results.get(INTERVALS));
     checkPerClass(results.get("Cross entropy per class"));
     checkWeighted(results.get("Weighted losses"));
     checkSmoothed(results.get("Label smoothing and soft targets"));
@@ -268,6 +306,37 @@ class ZeppelinNoteTest {
               r, 5, sum(g, x -> bce(x.probs(), x.multiLabel())) / ((double) CLASSES * g.size()));
           assertClose(r, 6, mean(g, x -> bceWithLogits(x.binaryLogit(), x.binaryLabel(), 1.0)));
           assertClose(r, 7, mean(g, x -> klDiv(x.logProbs(), x.softTarget())));
+        });
+  }
+
+  /**
+   * cross_entropy_stats' interval per model: over the labelled rows (b_n = 1, no weights) the
+   * standard error is sqrt(N / (N - 1) * sum (l_n - R)^2 / N^2), the standard error of the mean,
+   * and the 95% interval is R -+ z * std_error.
+   */
+  private static void checkIntervals(Result result) {
+    List<Row> rows = result.rows();
+    assertThat(result.columns()).containsExactlyElementsOf(INTERVAL_COLUMNS);
+    assertThat(rows).as("models compared").hasSizeGreaterThanOrEqualTo(2);
+    forEachModel(
+        rows,
+        (r, g, labelled) -> {
+          double n = labelled.size();
+          double mean = mean(labelled, x -> ceIndex(x.logits(), x.label(), 0.0));
+          double se =
+              Math.sqrt(
+                  n
+                      / (n - 1)
+                      * sum(labelled, x -> square(ceIndex(x.logits(), x.label(), 0.0) - mean))
+                      / (n * n));
+          assertThat(r.getLong(1)).isEqualTo(labelled.size());
+          assertClose(r, 2, mean);
+          assertClose(r, 3, se);
+          assertClose(r, 4, mean - Z_95 * se);
+          assertClose(r, 5, mean + Z_95 * se);
+          assertThat(r.getDouble(3)).isPositive();
+          assertThat(r.getDouble(4)).isLessThan(r.getDouble(2));
+          assertThat(r.getDouble(5)).isGreaterThan(r.getDouble(2));
         });
   }
 
@@ -523,6 +592,21 @@ class ZeppelinNoteTest {
       out.add(new Paragraph(p.path("title").asText(), m.group(2), script));
     }
     assertThat(out).hasSizeGreaterThan(1);
+    return out;
+  }
+
+  /** The paragraphs Spark runs, in order: every {@code %sql} one. */
+  private static List<Paragraph> sqlParagraphs() {
+    return paragraphs().stream().filter(p -> p.interpreter().equals("sql")).toList();
+  }
+
+  /** A chart's keys or values: column name to its position in the result. */
+  private static Map<String, Integer> chartColumns(JsonNode list) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (JsonNode c : list) {
+      assertThat(c.path("index").asDouble() % 1.0).isZero();
+      out.put(c.path("name").asText(), c.path("index").asInt());
+    }
     return out;
   }
 
