@@ -54,6 +54,8 @@ import org.apache.spark.storage.StorageLevel;
  *       {@code logLoss} on probability vectors computed beforehand and cached (not timed);
  *   <li>{@code plain} (cross_entropy): {@link PlainCrossEntropy}, the same connector aggregate
  *       summing into plain doubles: the in-query price of exact summation;
+ *   <li>{@code sparkloss_stats} (cross_entropy): {@code cross_entropy_stats}, whose states also
+ *       keep the exact moments behind std_error, ci_low and ci_high;
  *   <li>{@code sparkloss_x5} (cross_entropy): five sparkloss metrics in one query, fused into one
  *       aggregate; {@code sparkloss_x5_unfused}: the same query with fusion turned off;
  *   <li>{@code kernel}: the pure-Java kernel in a tight single-thread loop over (a prefix of) the
@@ -102,10 +104,12 @@ public final class Bench {
           "  --types T[,T]       float,double",
           "  --classes C[,C]     2,10,1000",
           "  --sources S[,S]     cached,parquet",
-          "  --variants V[,V]    subset of scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,"
+          "  --variants V[,V]    subset of scan,scan_size,sparkloss,sparkloss_stats,sql,mllib,plain,"
+              + "sparkloss_x5,"
               + "sparkloss_x5_unfused,"
               + "kernel",
-          "                      (mllib, plain and sparkloss_x5* are cross_entropy only; kernel",
+          "                      (mllib, plain, sparkloss_stats and sparkloss_x5* are cross_entropy",
+          "                      only; kernel",
           "                      times cross_entropy, binary_cross_entropy_with_logits, kl_div)",
           "  --partitions N      partitions of the generated data (default 4)",
           "  --kernel-rows N     rows of the kernel loop (default 1000000)",
@@ -168,7 +172,8 @@ public final class Bench {
     o.put("sources", "cached,parquet");
     o.put(
         "variants",
-        "scan,scan_size,sparkloss,sql,mllib,plain,sparkloss_x5,sparkloss_x5_unfused,kernel");
+        "scan,scan_size,sparkloss,sparkloss_stats,sql,mllib,plain,sparkloss_x5,sparkloss_x5_unfused,"
+            + "kernel");
     o.put("partitions", "4");
     o.put("kernel-rows", "1000000");
     o.put("scaling", "false");
@@ -575,6 +580,15 @@ public final class Bench {
       if (variants.contains("sparkloss")) {
         vs.add(sql("sparkloss", "SELECT " + sparklossCall(loss) + " FROM " + t));
       }
+      if (ce && variants.contains("sparkloss_stats")) {
+        vs.add(
+            sql(
+                "sparkloss_stats",
+                "SELECT s.value, s.std_error FROM (SELECT cross_entropy_stats(logits, label) AS s"
+                    + " FROM "
+                    + t
+                    + ")"));
+      }
       if (variants.contains("sql")) {
         vs.add(sql("sql", handWritten(loss, t)));
       }
@@ -717,7 +731,9 @@ public final class Bench {
       out("%n");
       double ref = values.getOrDefault("sparkloss", Double.NaN);
       for (String other :
-          new String[] {"sql", "plain", "mllib", "sparkloss_x5", "sparkloss_x5_unfused"}) {
+          new String[] {
+            "sql", "plain", "mllib", "sparkloss_stats", "sparkloss_x5", "sparkloss_x5_unfused"
+          }) {
         if (values.containsKey(other) && !Double.isNaN(ref)) {
           double d = relDiff(ref, values.get(other));
           out(
