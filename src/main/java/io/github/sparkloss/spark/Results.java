@@ -94,35 +94,33 @@ public final class Results {
         });
   }
 
+  /** The per-class breakdown as {@link #PER_CLASS_TYPE}. */
   static ArrayData perClass(LossResult r) {
-    List<LossResult.ClassResult> classes = r.perClass();
-    Object[] rows = new Object[classes.size()];
-    for (int i = 0; i < rows.length; i++) {
-      LossResult.ClassResult c = classes.get(i);
-      rows[i] =
-          new GenericInternalRow(
-              new Object[] {c.classIndex(), c.value(), c.lossSum(), c.weightSum(), c.rows()});
-    }
-    return new GenericArrayData(rows);
+    return classes(r, false);
   }
 
+  /** The stats' per-class breakdown, {@link #STATS_PER_CLASS_TYPE}: with each class's interval. */
   static ArrayData statsPerClass(LossResult r) {
+    return classes(r, true);
+  }
+
+  private static ArrayData classes(LossResult r, boolean withInterval) {
     List<LossResult.ClassResult> classes = r.perClass();
     Object[] rows = new Object[classes.size()];
     for (int i = 0; i < rows.length; i++) {
       LossResult.ClassResult c = classes.get(i);
-      rows[i] =
-          new GenericInternalRow(
-              new Object[] {
-                c.classIndex(),
-                c.value(),
-                c.lossSum(),
-                c.weightSum(),
-                c.rows(),
-                c.stdError(),
-                c.ciLow(),
-                c.ciHigh()
-              });
+      Object[] fields = new Object[withInterval ? 8 : 5];
+      fields[0] = c.classIndex();
+      fields[1] = c.value();
+      fields[2] = c.lossSum();
+      fields[3] = c.weightSum();
+      fields[4] = c.rows();
+      if (withInterval) {
+        fields[5] = c.stdError();
+        fields[6] = c.ciLow();
+        fields[7] = c.ciHigh();
+      }
+      rows[i] = new GenericInternalRow(fields);
     }
     return new GenericArrayData(rows);
   }
