@@ -97,6 +97,22 @@ public final class LossColumn {
     return option(KLDivLoss.LOG_TARGET, logTarget);
   }
 
+  /**
+   * What the input column holds (cross_entropy, nll_loss, kl_div): {@code LOGITS}, {@code
+   * PROBABILITY} or {@code LOG_PROBABILITY}, as the loss takes them. The default is PyTorch's
+   * input: logits for cross_entropy, log-probabilities for nll_loss and kl_div. Probabilities are
+   * evaluated through their logarithm ({@code ln(0) = -Infinity}); an element outside [0, 1] is a
+   * bad row.
+   */
+  public LossColumn inputKind(Loss.InputKind inputKind) {
+    return option(Loss.INPUT_KIND_KEY, inputKind);
+  }
+
+  /** {@link #inputKind(Loss.InputKind)} by name: logits, probability or log_probability. */
+  public LossColumn inputKind(String inputKind) {
+    return option(Loss.INPUT_KIND_KEY, inputKind);
+  }
+
   /** none, sum, mean (the default) or batchmean (kl_div). */
   public LossColumn reduction(Reduction reduction) {
     return with(b -> b.reduction(reduction));

@@ -20,6 +20,12 @@ import java.util.List;
  * {@link Kernel}, and adds the typed {@link Outcome} to a {@link LossState} (or returns the row's
  * own loss for reduction {@code none}); {@link Reducer} turns a state into the result.
  *
+ * <p>A loss with an {@code input_kind} is bound to what its {@link Loss#evaluation evaluation}
+ * says: for probabilities, each row's input is checked to be in [0, 1] and its logarithm taken into
+ * a scratch array of this instance (the row's own arrays may be shared by several losses), and the
+ * kernel may be another loss's (cross_entropy of probabilities is nll_loss of their logarithm).
+ * Options, messages and results stay those of the loss called.
+ *
  * <pre>{@code
  * BoundLoss ce = BoundLoss.bind(LossOptions.defaults(Loss.fromSqlName("cross_entropy")),
  *     TargetKind.CLASS_INDEX, ColumnNames.of("logits", "label", null), false, false);
@@ -60,6 +66,10 @@ public final class BoundLoss implements Serializable {
   private final boolean perClass;
   private final Loss.PerClass perClassKind;
   private final Kernel kernel;
+
+  /** Whether each row's input is replaced by its logarithm before the kernel sees it. */
+  private final boolean takeLog;
+
   private final RowChecks checks;
   private final Reducer reducer;
 
@@ -80,13 +90,20 @@ public final class BoundLoss implements Serializable {
   /** Scratch for one row's outcome; per instance, and an instance serves one thread. */
   private transient RowResult result;
 
+  /** Scratch for the row the kernel sees when the input's logarithm is taken; as above. */
+  private transient RowInput logRow;
+
   private BoundLoss(LossOptions options, Binding binding, boolean perClass, boolean stdError) {
     this.options = options;
     this.loss = options.loss();
     this.binding = binding;
     this.perClass = perClass;
-    this.perClassKind = loss.perClass(binding.kind());
-    this.kernel = loss.kernel(options, binding);
+    Loss.Evaluation evaluation = evaluation(options, binding);
+    LossOptions evaluated = evaluation.options();
+    Loss evaluatedLoss = evaluated.loss();
+    this.perClassKind = evaluatedLoss.perClass(binding.kind());
+    this.kernel = evaluatedLoss.kernel(evaluated, binding);
+    this.takeLog = evaluation.takeLog();
     this.checks = new RowChecks(loss.sqlName(), binding, options.onBadRow() == OnBadRow.SKIP);
     LossOption<double[]> fixing = loss.classCountOption(options);
     this.fixedClasses = fixing == null ? -1 : options.get(fixing).length;
@@ -94,7 +111,7 @@ public final class BoundLoss implements Serializable {
     this.reducer =
         new Reducer(
             options.reduction(),
-            loss.denominator(binding.kind()),
+            evaluatedLoss.denominator(binding.kind()),
             perClassKind,
             fixedClasses,
             loss,
@@ -119,6 +136,17 @@ public final class BoundLoss implements Serializable {
           aligned[i] = false;
       }
     }
+  }
+
+  /** What {@code options} are evaluated as on {@code binding}'s columns, by their input_kind. */
+  private static Loss.Evaluation evaluation(LossOptions options, Binding binding) {
+    Loss loss = options.loss();
+    LossOption<Loss.InputKind> inputKind = loss.inputKindOption();
+    if (inputKind == null) {
+      return new Loss.Evaluation(options, false);
+    }
+    return loss.evaluation(
+        options.get(inputKind), options, binding.kind() == TargetKind.CLASS_INDEX);
   }
 
   /**
@@ -272,7 +300,47 @@ public final class BoundLoss implements Serializable {
     if (o != Outcome.EVALUATED) {
       return o;
     }
+    if (takeLog) {
+      RowInput logs = logRow(r);
+      if (logs == null) {
+        return Outcome.BAD;
+      }
+      r = logs;
+    }
     return kernel.evaluate(r, out, checks);
+  }
+
+  /**
+   * The row with its input replaced by the input's logarithm, as {@code torch.log} takes it ({@code
+   * ln(0) = -Infinity}, no clipping), in this instance's scratch; the other arguments are the row's
+   * own arrays, which kernels only read. Null for a bad row under skip: an input element outside
+   * [0, 1] (or NaN) is no probability.
+   */
+  private RowInput logRow(RowInput r) {
+    int n = r.n;
+    double[] x = r.x;
+    for (int k = 0; k < n; k++) {
+      if (checks.probability(x[k], argNames[0], 0, k) == Outcome.BAD) {
+        return null;
+      }
+    }
+    RowInput logs = logRow;
+    if (logs == null) {
+      logs = logRow = new RowInput();
+    }
+    double[] lx = logs.input(n);
+    for (int k = 0; k < n; k++) {
+      lx[k] = Math.log(x[k]);
+    }
+    logs.t = r.t;
+    logs.tn = r.tn;
+    logs.u = r.u;
+    logs.un = r.un;
+    logs.index = r.index;
+    logs.indexAsDouble = r.indexAsDouble;
+    logs.indexIsDouble = r.indexIsDouble;
+    logs.sampleWeight = r.sampleWeight;
+    return logs;
   }
 
   /** Evaluates one row into {@code state}, or counts it as ignored or bad. */

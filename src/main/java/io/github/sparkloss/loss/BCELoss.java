@@ -45,9 +45,4 @@ public final class BCELoss extends ElementwiseLoss {
   public String inputKindHint() {
     return "for logits use loss binary_cross_entropy_with_logits";
   }
-
-  @Override
-  public Evaluation evaluation(InputKind kind, LossOptions o, boolean indexTarget) {
-    return new Evaluation(o, false);
-  }
 }

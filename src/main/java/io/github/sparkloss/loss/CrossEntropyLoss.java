@@ -24,6 +24,12 @@ public final class CrossEntropyLoss extends Loss {
       LossOption.number(
           "label_smoothing", 0.0, e -> e >= 0.0 && e <= 1.0 ? null : "must be in [0, 1]");
 
+  /**
+   * What the input holds: logits (the default, as PyTorch's cross_entropy takes), probabilities or
+   * log-probabilities.
+   */
+  public static final LossOption<InputKind> INPUT_KIND = inputKind(InputKind.LOGITS);
+
   CrossEntropyLoss() {
     super("cross_entropy");
   }
@@ -36,7 +42,7 @@ public final class CrossEntropyLoss extends Loss {
 
   @Override
   protected List<LossOption<?>> ownOptions() {
-    return List.of(WEIGHT, IGNORE_INDEX, LABEL_SMOOTHING);
+    return List.of(WEIGHT, IGNORE_INDEX, LABEL_SMOOTHING, INPUT_KIND);
   }
 
   @Override
@@ -96,8 +102,10 @@ public final class CrossEntropyLoss extends Loss {
   }
 
   /**
-   * Probabilities and log-probabilities are evaluated on their logarithm: cross_entropy of a
-   * normalised row, without label smoothing, is nll_loss of its logarithm.
+   * Probabilities and log-probabilities are a distribution already: with a class-index target and
+   * no label smoothing, cross_entropy of a normalised row is nll_loss of its logarithm (nll_loss(ln
+   * p), or nll_loss(x) for log-probabilities); otherwise cross_entropy of the logarithm, whose
+   * log-softmax leaves a normalised row as it is.
    */
   @Override
   public Evaluation evaluation(InputKind kind, LossOptions o, boolean indexTarget) {
@@ -111,6 +119,9 @@ public final class CrossEntropyLoss extends Loss {
       }
       if (o.isSet(IGNORE_INDEX)) {
         nll.set(IGNORE_INDEX, o.get(IGNORE_INDEX));
+      }
+      if (o.isSet(CONFIDENCE)) {
+        nll.set(CONFIDENCE, o.get(CONFIDENCE));
       }
       o = nll.reduction(o.reduction()).onBadRow(o.onBadRow()).build();
     }

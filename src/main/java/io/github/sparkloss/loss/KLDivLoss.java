@@ -24,7 +24,7 @@ public final class KLDivLoss extends ElementwiseLoss {
 
   @Override
   protected List<LossOption<?>> ownOptions() {
-    return List.of(WEIGHT, LOG_TARGET);
+    return List.of(WEIGHT, LOG_TARGET, NLLLoss.INPUT_KIND);
   }
 
   @Override

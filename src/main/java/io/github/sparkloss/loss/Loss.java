@@ -46,6 +46,9 @@ public abstract class Loss implements Serializable {
       LossOption.number(
           "confidence", 0.95, c -> c > 0.0 && c < 1.0 ? null : "must be in (0, 1), exclusive");
 
+  /** The key of the {@code input_kind} option of the losses that take a distribution per row. */
+  public static final String INPUT_KIND_KEY = "input_kind";
+
   /** How 'mean' divides the loss sum. */
   public enum Denominator {
     /** By the sum over rows of s_n * w[y_n] (class-index targets). */
@@ -66,7 +69,11 @@ public abstract class Loss implements Serializable {
     NONE
   }
 
-  /** The input kinds of {@code io.github.sparkloss.ml.LossEvaluator}. */
+  /**
+   * What the input column holds: the {@code input_kind} option of the losses that take a
+   * distribution per row ({@link #inputKindOption()}), and the input kinds of {@code
+   * io.github.sparkloss.ml.LossEvaluator}.
+   */
   public enum InputKind {
     LOGITS("logits"),
     PROBABILITY("probability"),
@@ -84,10 +91,47 @@ public abstract class Loss implements Serializable {
       return key;
     }
 
+    /**
+     * Parses {@code value} (any case) as one of the input kinds {@code loss} takes; the message of
+     * any other names the loss, the value and the accepted kinds.
+     */
+    public static InputKind parse(Loss loss, String value) {
+      if (value != null) {
+        String k = value.toLowerCase(Locale.ROOT);
+        for (InputKind kind : loss.inputKinds()) {
+          if (kind.key.equals(k)) {
+            return kind;
+          }
+        }
+      }
+      StringBuilder accepted = new StringBuilder();
+      for (InputKind kind : loss.inputKinds()) {
+        accepted.append(accepted.length() == 0 ? "" : ", ").append(kind.key);
+      }
+      String hint = loss.inputKindHint();
+      throw new LossException(
+          loss
+              + ": input_kind '"
+              + value
+              + "' is not supported; expected one of "
+              + accepted
+              + (hint == null ? "" : " (" + hint + ")"));
+    }
+
     @Override
     public String toString() {
       return key;
     }
+  }
+
+  /**
+   * The {@code input_kind} option of a loss that takes a distribution per row, defaulting to {@code
+   * natural}, the input PyTorch's function takes: the input column holds logits, probabilities or
+   * log-probabilities, one of the loss's {@link #inputKinds()}, and {@link #evaluation} says what
+   * the loss is evaluated on.
+   */
+  protected static LossOption<InputKind> inputKind(InputKind natural) {
+    return LossOption.choice(INPUT_KIND_KEY, natural, InputKind::parse);
   }
 
   private final String name;
@@ -185,27 +229,42 @@ public abstract class Loss implements Serializable {
   /** The kernel of this loss under {@code options} for {@code binding}. */
   public abstract Kernel kernel(LossOptions options, Binding binding);
 
-  /** The MLlib input kinds this loss evaluates, the first being its natural one. */
+  /**
+   * The input kinds this loss evaluates: the values of its {@code input_kind} option when it has
+   * one ({@link #inputKindOption()}), and the input kinds of {@code LossEvaluator}.
+   */
   public abstract List<InputKind> inputKinds();
 
-  /** A hint after the accepted input kinds in the evaluator's message, or null. */
+  /** This loss's {@code input_kind} option, or null when its input has one meaning only. */
+  @SuppressWarnings("unchecked")
+  public final LossOption<InputKind> inputKindOption() {
+    return (LossOption<InputKind>) option(INPUT_KIND_KEY);
+  }
+
+  /** A hint after the accepted input kinds in the messages of a kind this loss does not take. */
   public String inputKindHint() {
     return null;
   }
 
   /**
-   * What {@code LossEvaluator} evaluates for input kind {@code kind} (one of {@link
-   * #inputKinds()}): this loss, or one that gives the same numbers on transformed input.
+   * What a call of this loss on input of kind {@code kind} (one of {@link #inputKinds()}) is
+   * evaluated as: this loss, or one that gives the same numbers on the input's logarithm. Binding a
+   * call applies it to the call's {@code input_kind}, so SQL, the job, the Column API and {@code
+   * LossEvaluator} evaluate every kind the same way.
+   *
+   * @param indexTarget whether the target is a class index
    */
   public Evaluation evaluation(InputKind kind, LossOptions options, boolean indexTarget) {
     return new Evaluation(options, kind == InputKind.PROBABILITY);
   }
 
   /**
-   * What {@code LossEvaluator} evaluates.
+   * What a loss is evaluated as.
    *
    * @param options the loss and options to evaluate
-   * @param takeLog whether the prediction column is replaced by its logarithm first
+   * @param takeLog whether each input element x is replaced by {@code ln(x)} first, as {@code
+   *     torch.log} takes it: {@code ln(0) = -Infinity}, no clipping; the input is then checked to
+   *     be probabilities in [0, 1]
    */
   public record Evaluation(LossOptions options, boolean takeLog) {}
 

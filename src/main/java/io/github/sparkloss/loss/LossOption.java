@@ -154,7 +154,8 @@ public final class LossOption<T> implements Serializable {
         if (value instanceof CharSequence) {
           v = parser.parse(loss, value.toString());
         } else if (defaultValue != null && defaultValue.getClass().isInstance(value)) {
-          v = value;
+          // A typed choice is checked as its name is: the loss may take only some of the values.
+          v = parser.parse(loss, value.toString());
         } else {
           throw wrongType(fn, value);
         }

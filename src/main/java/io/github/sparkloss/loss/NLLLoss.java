@@ -10,6 +10,12 @@ import java.util.List;
 public final class NLLLoss extends Loss {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * What the input holds: log-probabilities (the default, as PyTorch's nll_loss takes) or
+   * probabilities, whose logarithm is taken first. kl_div's input_kind is this one.
+   */
+  public static final LossOption<InputKind> INPUT_KIND = inputKind(InputKind.LOG_PROBABILITY);
+
   NLLLoss() {
     super("nll_loss");
   }
@@ -21,7 +27,7 @@ public final class NLLLoss extends Loss {
 
   @Override
   protected List<LossOption<?>> ownOptions() {
-    return List.of(WEIGHT, CrossEntropyLoss.IGNORE_INDEX);
+    return List.of(WEIGHT, CrossEntropyLoss.IGNORE_INDEX, INPUT_KIND);
   }
 
   @Override

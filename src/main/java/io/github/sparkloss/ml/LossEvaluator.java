@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.evaluation.Evaluator;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -37,10 +36,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.NumericType;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -57,8 +52,9 @@ import scala.runtime.AbstractFunction1;
  *     .setEvaluator(new LossEvaluator().setWeightCol("w").setLabelSmoothing(0.1));
  * }</pre>
  *
- * <p>The prediction column holds what {@code inputKind} says, and the evaluator hands each loss
- * what PyTorch's function takes:
+ * <p>The prediction column holds what {@code inputKind} says, passed to the loss as its {@code
+ * input_kind} option (cross_entropy, nll_loss, kl_div), so the evaluator evaluates each kind
+ * exactly as the SQL function does:
  *
  * <ul>
  *   <li>{@code cross_entropy}: {@code logits} as they are; {@code probability} or {@code
@@ -73,7 +69,9 @@ import scala.runtime.AbstractFunction1;
  *
  * <p>Probabilities are not clipped: {@code ln(0) = -Infinity}, so a zero probability for the true
  * class gives an infinite loss, as in PyTorch (MLlib's {@code logLoss} clips to {@code [1e-15, 1 -
- * 1e-15]} first). A negative or NaN probability gives NaN, as {@code torch.log} does.
+ * 1e-15]} first). A probability outside [0, 1], or NaN, is a bad row, as for {@code
+ * binary_cross_entropy}: an error naming the row's value, or left out and counted under {@code
+ * onBadRow = skip}.
  *
  * <p>The defaults (loss {@code cross_entropy}, inputKind {@code probability}, predictionCol {@code
  * probability}) give the log loss of any MLlib probabilistic classifier. MLlib's {@code
@@ -494,6 +492,10 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
   public LossEvaluator setOption(String key, Object value) {
     Map<String, Object> m = getOptions();
     String k = requireValue("option key", key).toLowerCase(Locale.ROOT);
+    if (k.equals(Loss.INPUT_KIND_KEY)) {
+      throw new LossException(
+          PREFIX + "option input_kind is the inputKind param; set it with setInputKind");
+    }
     if (value == null) {
       m.remove(k);
     } else {
@@ -545,7 +547,8 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
   /**
    * The options of the configured loss as the SQL function would take them, validated together:
    * only the options that were set are passed, so one that does not apply to the loss is an error,
-   * as it is in SQL.
+   * as it is in SQL. For a loss with an {@code input_kind} option, it is set to {@link
+   * #getInputKind()}.
    */
   public LossOptions lossOptions() {
     Loss l = currentLoss();
@@ -569,7 +572,11 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
     b.reduction(getReduction());
     b.onBadRow(getOnBadRow());
     LossOptions options = b.build();
-    checkInputKind(l, getInputKind());
+    String kind = getInputKind();
+    checkInputKind(l, kind);
+    if (l.inputKindOption() != null) {
+      options = options.toBuilder().set(l.inputKindOption(), inputKindOf(kind)).build();
+    }
     if (l.arguments().size() != 2) {
       throw new LossException(
           PREFIX
@@ -609,27 +616,15 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
   @Override
   public double evaluate(Dataset<?> dataset) {
     LossOptions configured = lossOptions();
-    String kind = getInputKind();
-    String predCol = getPredictionCol();
-    String labCol = getLabelCol();
-    Column prediction = dataset.col(predCol);
-    Column label = dataset.col(labCol);
-    Loss.Evaluation how =
-        configured
-            .loss()
-            .evaluation(
-                inputKindOf(kind), configured, columnType(dataset, labCol) instanceof NumericType);
-    LossOptions evaluated = how.options();
-    boolean takeLog = how.takeLog();
-    Column input =
-        takeLog ? logOf(prediction, columnType(dataset, predCol)).as(predCol) : prediction;
+    Column prediction = dataset.col(getPredictionCol());
+    Column label = dataset.col(getLabelCol());
 
     SparkSession spark = dataset.sparkSession();
     if (!SparkLoss.isRegistered(spark)) {
       // The evaluator is handed to CrossValidator with no session step of its own.
       SparkLoss.register(spark);
     }
-    LossColumn call = SparkLoss.column(evaluated, input, label);
+    LossColumn call = SparkLoss.column(configured, prediction, label);
     String w = getWeightCol();
     if (w != null) {
       call = call.sampleWeight(dataset.col(w));
@@ -669,38 +664,6 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
       }
     }
     throw new IllegalStateException(key);
-  }
-
-  private static DataType columnType(Dataset<?> dataset, String name) {
-    return dataset.select(dataset.col(name)).schema().fields()[0].dataType();
-  }
-
-  /**
-   * {@code ln} of every element, as {@code torch.log}: {@code ln(0) = -Infinity}, NaN for a
-   * negative or NaN value, null stays null. Spark's own {@code ln} gives null for 0, so it is only
-   * used on positive values. Other column types pass through, for the loss to reject by name.
-   */
-  private static Column logOf(Column c, DataType type) {
-    if (type instanceof VectorUDT) {
-      return functions.transform(
-          org.apache.spark.ml.functions.vector_to_array(c, "float64"), LossEvaluator::ln);
-    }
-    if (type instanceof ArrayType && ((ArrayType) type).elementType() instanceof NumericType) {
-      return functions.transform(c, LossEvaluator::ln);
-    }
-    if (type instanceof NumericType) {
-      return ln(c);
-    }
-    return c;
-  }
-
-  private static Column ln(Column x) {
-    Column d = x.cast("double");
-    return functions
-        .when(d.isNull(), functions.lit(null).cast("double"))
-        .when(d.gt(0.0), functions.log(d))
-        .when(d.equalTo(0.0), functions.lit(Double.NEGATIVE_INFINITY))
-        .otherwise(functions.lit(Double.NaN));
   }
 
   @Override

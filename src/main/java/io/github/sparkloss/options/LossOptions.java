@@ -105,10 +105,9 @@ public final class LossOptions implements java.io.Serializable {
       Object v = o == Loss.REDUCTION || o == Loss.ON_BAD_ROW ? get(o) : values.get(o.key());
       if (v instanceof double[]) {
         v = ((double[]) v).clone();
-      } else if (v instanceof Reduction) {
-        v = ((Reduction) v).sqlName();
-      } else if (v instanceof OnBadRow) {
-        v = ((OnBadRow) v).sqlName();
+      } else if (v instanceof Enum) {
+        // Choices (reduction, on_bad_row, input_kind) by the names SQL gives them.
+        v = v.toString();
       }
       if (v != null) {
         m.put(o.key(), v);

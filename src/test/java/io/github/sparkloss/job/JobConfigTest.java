@@ -254,8 +254,8 @@ class JobConfigTest {
   private static final String TOP =
       "; expected one of compare, confidence, group_by, input, metrics, on_bad_row, output";
   private static final String METRIC =
-      "; expected one of confidence, ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
-          + " sample_weight, target, weight";
+      "; expected one of confidence, ignore_index, input, input_kind, label_smoothing, loss, name, per_class,"
+          + " reduction, sample_weight, target, weight";
 
   /** An unknown key anywhere: named with its path, the nearest valid key suggested. */
   static Stream<Arguments> unknownKeys() {
@@ -305,7 +305,7 @@ class JobConfigTest {
         Arguments.of(
             minimal("{ name = k, loss = kl_div, input = a, target = b, logtarget = true }"),
             "unknown key 'metrics[0].logtarget' (did you mean 'log_target'?); expected one of confidence, input,"
-                + " log_target, loss, name, per_class, reduction, sample_weight, target, weight"),
+                + " input_kind, log_target, loss, name, per_class, reduction, sample_weight, target, weight"),
         Arguments.of(
             minimal(
                 "{ name = b, loss = binary_cross_entropy_with_logits, input = a, target = b,"
@@ -509,16 +509,16 @@ class JobConfigTest {
             minimal(
                 "{ name = ce, loss = cross_entropy, input = a, target = b, pos_weight = [1, 2] }"),
             "metrics[0].pos_weight: cross_entropy: option pos_weight does not apply;"
-                + " cross_entropy takes weight, ignore_index, label_smoothing, reduction,"
+                + " cross_entropy takes weight, ignore_index, label_smoothing, input_kind, reduction,"
                 + " on_bad_row, confidence"),
         Arguments.of(
             minimal("{ name = n, loss = nll_loss, input = a, target = b, label_smoothing = 0.1 }"),
             "metrics[0].label_smoothing: nll_loss: option label_smoothing does not apply; nll_loss"
-                + " takes weight, ignore_index, reduction, on_bad_row, confidence"),
+                + " takes weight, ignore_index, input_kind, reduction, on_bad_row, confidence"),
         Arguments.of(
             minimal("{ name = k, loss = kl_div, input = a, target = b, ignore_index = 0 }"),
             "metrics[0].ignore_index: kl_div: option ignore_index does not apply; kl_div takes"
-                + " weight, log_target, reduction, on_bad_row, confidence"),
+                + " weight, log_target, input_kind, reduction, on_bad_row, confidence"),
         Arguments.of(
             minimal(
                 "{ name = b, loss = binary_cross_entropy, input = a, target = b, log_target = true"

@@ -947,8 +947,8 @@ class LossEvalJobTest extends SparkTestBase {
             "loss-eval: config "
                 + config
                 + ": unknown key 'metrics[0].weights' (did you mean 'weight'?); expected one of"
-                + " confidence, ignore_index, input, label_smoothing, loss, name, per_class, reduction,"
-                + " sample_weight, target, weight");
+                + " confidence, ignore_index, input, input_kind, label_smoothing, loss, name, per_class,"
+                + " reduction, sample_weight, target, weight");
     assertThat(listing(out)).isEmpty();
 
     Path badOption = data.resolve("conf/bad-option.conf");
@@ -1721,5 +1721,86 @@ class LossEvalJobTest extends SparkTestBase {
       spark.conf().unset("spark.sql.adaptive.enabled");
       spark.sparkContext().removeSparkListener(counter);
     }
+  }
+
+  /**
+   * input_kind = probability on a metric: the four log_loss cases of Spark's
+   * MulticlassMetricsSuite, with the probabilities as an MLlib vector (a model's probability
+   * column) and as an array, weighted and not, grouped by case.
+   */
+  @Test
+  void inputKindProbabilityGivesMllibsLogLoss() {
+    StructType schema =
+        new StructType()
+            .add("case", DataTypes.StringType, false)
+            .add("label", DataTypes.DoubleType, false)
+            .add("probability", new org.apache.spark.ml.linalg.VectorUDT(), false)
+            .add("p", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("w", DataTypes.DoubleType, false);
+    double[] w = {1.5, 2.0, 1.0, 0.5};
+    double[][] labels = {{1, 0, 0, 1}, {1, 2, 0, 1}};
+    double[][][] probs = {
+      {{.1, .9}, {.9, .1}, {.8, .2}, {.35, .65}},
+      {{.1, .8, .1}, {.9, .05, .05}, {.8, .2, .0}, {.3, .65, .05}}
+    };
+    List<Row> rows = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < 4; i++) {
+        rows.add(
+            RowFactory.create(
+                c == 0 ? "binary" : "three_class",
+                labels[c][i],
+                org.apache.spark.ml.linalg.Vectors.dense(probs[c][i]),
+                Arrays.stream(probs[c][i]).boxed().toList(),
+                w[i]));
+      }
+    }
+    Path in = data.resolve("mllib-log-loss.parquet");
+    spark.createDataFrame(rows, schema).write().parquet(in.toString());
+    run(input(in)
+            + "group_by = [case]\n"
+            + "metrics = [\n"
+            + "  { name = ce, loss = cross_entropy, input = probability, target = label,"
+            + " input_kind = probability }\n"
+            + "  { name = ce_weighted, loss = cross_entropy, input = probability, target = label,"
+            + " input_kind = probability, sample_weight = w }\n"
+            + "  { name = nll, loss = nll_loss, input = p, target = label,"
+            + " input_kind = probability }\n"
+            + "  { name = nll_weighted, loss = nll_loss, input = p, target = label,"
+            + " input_kind = probability, sample_weight = w, per_class = true }\n"
+            + "]\n"
+            + reportKey())
+        .succeeded();
+    Map<String, Double> expected =
+        Map.of(
+            "ce binary", 0.21616187468057912,
+            "ce_weighted binary", 0.16145936283256573,
+            "ce three_class", 0.9682005730687164,
+            "ce_weighted three_class", 1.3529429766879466);
+    JsonNode metrics = readJson(report()).get("metrics");
+    assertThat(metrics.size()).isEqualTo(8);
+    for (JsonNode m : metrics) {
+      String name = m.get("name").asText();
+      String group = m.get("group").get("case").asText();
+      double want = expected.get(name.replace("nll", "ce") + " " + group);
+      assertThat(number(m.get("value")))
+          .as(name + " " + group)
+          .isCloseTo(want, within(want * 1e-12));
+      assertThat(m.get("bad_rows").asLong()).isZero();
+    }
+  }
+
+  @Test
+  void inputKindALossDoesNotTakeIsNamedWithTheMetric() {
+    String line =
+        run(input(logs)
+                + "metrics = [{ name = nll, loss = nll_loss, input = log_probs, target = label,"
+                + " input_kind = logits }]\n"
+                + reportKey())
+            .failedWithOneLine();
+    assertThat(line)
+        .endsWith(
+            "metrics[0].input_kind: nll_loss: input_kind 'logits' is not supported; expected one"
+                + " of probability, log_probability (for logits use loss cross_entropy)");
   }
 }

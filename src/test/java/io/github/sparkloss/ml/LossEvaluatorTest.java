@@ -155,7 +155,7 @@ class LossEvaluatorTest extends SparkTestBase {
     assertThat(e.lossOptions().toString())
         .isEqualTo(
             "cross_entropy(reduction=mean, ignore_index=-100, label_smoothing=0.0,"
-                + " on_bad_row=fail)");
+                + " input_kind=probability, on_bad_row=fail)");
   }
 
   @Test
@@ -184,7 +184,8 @@ class LossEvaluatorTest extends SparkTestBase {
     assertThat(e.getOnBadRow()).isEqualTo("skip");
     assertThat(e.lossOptions().toString())
         .isEqualTo(
-            "nll_loss(reduction=sum, weight=[1.0, 2.0, 0.5, 1.0], ignore_index=3, on_bad_row=skip)");
+            "nll_loss(reduction=sum, weight=[1.0, 2.0, 0.5, 1.0], ignore_index=3,"
+                + " input_kind=log_probability, on_bad_row=skip)");
 
     e.setLoss(Loss.fromSqlName("binary_cross_entropy_with_logits"))
         .setInputKind("logits")
@@ -202,7 +203,9 @@ class LossEvaluatorTest extends SparkTestBase {
     e.setWeight((double[]) null).setPosWeight((double[]) null);
     assertThat(e.getLogTarget()).isTrue();
     assertThat(e.lossOptions().toString())
-        .isEqualTo("kl_div(reduction=batchmean, log_target=true, on_bad_row=fail)");
+        .isEqualTo(
+            "kl_div(reduction=batchmean, log_target=true, input_kind=probability,"
+                + " on_bad_row=fail)");
 
     LossEvaluator ce = new LossEvaluator().setLabelSmoothing(0.25);
     assertThat(ce.getLabelSmoothing()).isEqualTo(0.25);
@@ -277,7 +280,7 @@ class LossEvaluatorTest extends SparkTestBase {
         new LossEvaluator().setPosWeight(1, 2, 1, 1),
         unreadable,
         "cross_entropy: option pos_weight does not apply; cross_entropy takes weight,"
-            + " ignore_index, label_smoothing, reduction, on_bad_row, confidence");
+            + " ignore_index, label_smoothing, input_kind, reduction, on_bad_row, confidence");
     assertEvaluateMessage(
         new LossEvaluator().setReduction("batchmean"),
         unreadable,
@@ -287,7 +290,7 @@ class LossEvaluatorTest extends SparkTestBase {
         new LossEvaluator().setLoss("nll_loss").setLabelSmoothing(0.1),
         unreadable,
         "nll_loss: option label_smoothing does not apply; nll_loss takes weight, ignore_index,"
-            + " reduction, on_bad_row, confidence");
+            + " input_kind, reduction, on_bad_row, confidence");
     assertEvaluateMessage(
         new LossEvaluator()
             .setLoss("binary_cross_entropy_with_logits")
@@ -328,11 +331,12 @@ class LossEvaluatorTest extends SparkTestBase {
     // A missing column is Spark's message, naming it.
     assertThatThrownBy(() -> new LossEvaluator().setLabelCol("target").evaluate(probs))
         .hasMessageContaining("`target`");
-    // A bad row fails the job with the message of the SQL function, naming the column.
+    // A bad row fails the job with the message of the SQL function, naming the loss evaluated
+    // (cross_entropy, even where it is evaluated as nll_loss of the logarithm) and the column.
     LossException bad = lossFailure(() -> new LossEvaluator().setWeight(1, 1, 1).evaluate(probs));
     assertThat(bad)
         .hasMessage(
-            "nll_loss: input in column probability has 4 classes but weight has 3 entries;"
+            "cross_entropy: input in column probability has 4 classes but weight has 3 entries;"
                 + " expected 3 values per row");
   }
 
@@ -517,7 +521,8 @@ class LossEvaluatorTest extends SparkTestBase {
         new StructType()
             .add("label", DataTypes.DoubleType)
             .add("probability", DataTypes.createArrayType(DataTypes.FloatType, true));
-    // A null row is skipped; a negative probability gives NaN, as torch.log(-0.5) does.
+    // A null row is skipped; a probability outside [0, 1] is a bad row, as for
+    // binary_cross_entropy, named by the loss the evaluator evaluates.
     Dataset<Row> withNull =
         spark.createDataFrame(
             List.of(
@@ -532,13 +537,18 @@ class LossEvaluatorTest extends SparkTestBase {
                 RowFactory.create(1.0, new Float[] {1.5f, -0.5f}),
                 RowFactory.create(0.0, new Float[] {0.5f, 0.5f})),
             schema);
-    assertThat(new LossEvaluator().evaluate(negative)).isNaN();
+    assertThat(lossFailure(() -> new LossEvaluator().evaluate(negative)).getMessage())
+        .isEqualTo(
+            "cross_entropy: input 1.5 at index 0 of column probability is outside [0, 1];"
+                + " expected a probability");
+    assertThat(new LossEvaluator().setOnBadRow("skip").evaluate(negative))
+        .isEqualTo(-Math.log(0.5));
     // A null element is the SQL function's bad row, named by its column.
     Dataset<Row> nullElement =
         spark.createDataFrame(List.of(RowFactory.create(1.0, new Float[] {0.5f, null})), schema);
     assertThat(lossFailure(() -> new LossEvaluator().evaluate(nullElement)).getMessage())
-        .startsWith("nll_loss: ")
-        .contains("column probability");
+        .isEqualTo(
+            "cross_entropy: column probability has a null element at index 1; expected a number");
     assertThat(new LossEvaluator().setOnBadRow("skip").setReduction("sum").evaluate(nullElement))
         .isEqualTo(0.0);
     // kl_div on probabilities equals kl_div on their logarithms.

@@ -18,6 +18,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,9 @@ class ZeppelinNoteTest {
 
   /** The paragraph that charts each model's value and interval. */
   private static final String INTERVALS = "Comparing models with confidence intervals";
+
+  /** The paragraph that evaluates a classifier's probability column. */
+  private static final String PROBABILITIES = "A classifier's probability column";
 
   /** What that paragraph returns; its chart names these columns by name and position. */
   private static final List<String> INTERVAL_COLUMNS =
@@ -211,6 +215,7 @@ class ZeppelinNoteTest {
             "Cross entropy per class",
             "Weighted losses",
             "Label smoothing and soft targets",
+            PROBABILITIES,
             "Regression losses",
             "The hardest rows");
 
@@ -277,6 +282,7 @@ class ZeppelinNoteTest {
     checkPerClass(results.get("Cross entropy per class"));
     checkWeighted(results.get("Weighted losses"));
     checkSmoothed(results.get("Label smoothing and soft targets"));
+    checkProbabilities(results.get(PROBABILITIES));
     checkRegression(results.get("Regression losses"));
     checkHardest(results.get("The hardest rows"));
   }
@@ -404,6 +410,33 @@ class ZeppelinNoteTest {
           // Probability targets: every row counts, ignore_index does not apply.
           assertClose(r, 3, mean(g, x -> ceProbabilities(x.logits64(), x.softTarget(), 0.0)));
           assertClose(r, 4, mean(g, x -> ceProbabilities(x.logits64(), x.softTarget(), 0.1)));
+        });
+  }
+
+  /**
+   * input_kind => 'probability': the log loss -ln(probs[label]) over the labelled rows, kl_div of
+   * ln(probs) per row, and no bad row (every probability is in [0, 1]).
+   */
+  private static void checkProbabilities(Result result) {
+    List<Row> rows = result.rows();
+    assertThat(result.columns())
+        .containsExactly("model", "log_loss", "log_loss_sample_weighted", "kl_div", "bad_rows");
+    forEachModel(
+        rows,
+        (r, g, labelled) -> {
+          assertClose(r, 1, mean(labelled, x -> -Math.log(x.probs()[x.label()])));
+          assertClose(
+              r,
+              2,
+              sum(labelled, x -> x.sampleWeight() * -Math.log(x.probs()[x.label()]))
+                  / sum(labelled, LogRow::sampleWeight));
+          assertClose(
+              r,
+              3,
+              mean(
+                  g,
+                  x -> klDiv(Arrays.stream(x.probs()).map(Math::log).toArray(), x.softTarget())));
+          assertThat(r.getLong(4)).isZero();
         });
   }
 

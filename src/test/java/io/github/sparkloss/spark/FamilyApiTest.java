@@ -114,7 +114,7 @@ class FamilyApiTest extends SparkTestBase {
         .isInstanceOf(LossException.class)
         .hasMessage(
             "huber_loss: option beta does not apply; huber_loss takes delta, reduction,"
-                + " on_bad_row");
+                + " on_bad_row, confidence");
     assertThatThrownBy(
             () -> SparkLoss.loss("huber_loss", col("prediction"), col("label")).option("delta", -1))
         .isInstanceOf(LossException.class)

@@ -210,8 +210,8 @@ class RegistrationTest {
             line ->
                 assertThat(line)
                     .contains(
-                        "options, named constants: weight, log_target, reduction,"
-                            + " on_bad_row"));
+                        "options, named constants: weight, log_target, input_kind,"
+                            + " reduction, on_bad_row"));
 
     String q = "SELECT " + String.join(", ", calls) + " FROM " + VIEW;
     Row before = session.sql(q).first();
@@ -376,7 +376,7 @@ class RegistrationTest {
         () -> SparkLoss.crossEntropy(col("logits"), col("label")).posWeight(1, 2, 1),
         "cross_entropy(logits, label, pos_weight => array(1, 2, 1))",
         "cross_entropy: option pos_weight does not apply; cross_entropy takes weight,"
-            + " ignore_index, label_smoothing, reduction, on_bad_row, confidence");
+            + " ignore_index, label_smoothing, input_kind, reduction, on_bad_row, confidence");
     assertSameMessage(
         () -> SparkLoss.nllLoss(col("logp"), col("label")).reduction(Reduction.BATCHMEAN),
         "nll_loss(logp, label, reduction => 'batchmean')",

@@ -152,11 +152,11 @@ class SqlErrorsTest extends SparkTestBase {
         Arguments.of(
             "cross_entropy(logits, label, pos_weight => array(1, 2, 1))",
             "cross_entropy: option pos_weight does not apply; cross_entropy takes weight,"
-                + " ignore_index, label_smoothing, reduction, on_bad_row, confidence"),
+                + " ignore_index, label_smoothing, input_kind, reduction, on_bad_row, confidence"),
         Arguments.of(
             "nll_loss(logits, label, label_smoothing => 0.1)",
             "nll_loss: option label_smoothing does not apply; nll_loss takes weight, ignore_index,"
-                + " reduction, on_bad_row, confidence"),
+                + " input_kind, reduction, on_bad_row, confidence"),
         Arguments.of(
             "binary_cross_entropy(probs, probs, log_target => true)",
             "binary_cross_entropy: option log_target does not apply; binary_cross_entropy takes"
@@ -164,7 +164,7 @@ class SqlErrorsTest extends SparkTestBase {
         Arguments.of(
             "kl_div(logits, probs, ignore_index => 0)",
             "kl_div: option ignore_index does not apply; kl_div takes weight, log_target,"
-                + " reduction, on_bad_row, confidence"),
+                + " input_kind, reduction, on_bad_row, confidence"),
         Arguments.of(
             "cross_entropy(logits, label, weight => probs)",
             "cross_entropy: option weight must be a constant, got "
@@ -286,7 +286,7 @@ class SqlErrorsTest extends SparkTestBase {
         .hasMessage(
             "cross_entropy: unknown option 'weights' (did you mean 'weight'?); cross_entropy"
                 + " takes input, target, sample_weight, weight, ignore_index, label_smoothing,"
-                + " reduction, on_bad_row");
+                + " input_kind, reduction, on_bad_row");
     assertThatThrownBy(
             () ->
                 spark.sql("SELECT kl_div(logits, probs, logtarget => true) FROM " + ANALYSIS_VIEW))
