@@ -212,7 +212,9 @@ class LocalClusterIT extends SparkTestBase {
     assertThat(reference.exit()).as("local run; stderr:\n" + reference.err()).isZero();
 
     assertSameReport(cluster.resolve("out/report.json"), local.resolve("out/report.json"));
-    assertThat(run.out()).as("the printed table").isEqualTo(reference.out());
+    assertThat(table(run.out())).as("the printed table").isEqualTo(table(reference.out()));
+    assertThat(run.out())
+        .endsWith("wrote HTML report to " + cluster.resolve("out/report.html").toRealPath() + "\n");
     assertSameRows(cluster.resolve("out/rows.parquet"), local.resolve("out/rows.parquet"));
     // The rows output is the whole input, one per-row loss each.
     assertThat(spark.read().parquet(cluster.resolve("out/rows.parquet").toString()).count())
@@ -272,7 +274,7 @@ class LocalClusterIT extends SparkTestBase {
     Run reference = runLocal(localConfig);
     assertThat(reference.exit()).as("local run; stderr:\n" + reference.err()).isZero();
     assertSameReport(cluster.resolve("out/report.json"), local.resolve("out/report.json"));
-    assertThat(out.text()).as("the printed table").isEqualTo(reference.out());
+    assertThat(table(out.text())).as("the printed table").isEqualTo(table(reference.out()));
 
     assertThat(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThat(
@@ -597,5 +599,12 @@ class LocalClusterIT extends SparkTestBase {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A run's stdout without the line that names where its HTML page went. */
+  private static String table(String out) {
+    return out.lines()
+        .filter(l -> !l.startsWith("wrote HTML report to "))
+        .collect(java.util.stream.Collectors.joining("\n"));
   }
 }
