@@ -366,23 +366,35 @@ public final class BoundLoss implements Serializable {
       d *= s;
     }
     state.addRow(l, d);
+    if (perClass || uncertainty != LossState.Uncertainty.NONE) {
+      addBreakdown(state, r, out, s, l, d);
+    }
+  }
+
+  /**
+   * The rest of a row for states that keep more than the sums: the moments behind the standard
+   * error and the per-class partials. Apart from {@link #add}, which stays small enough to inline.
+   */
+  private void addBreakdown(
+      LossState state, RowInput r, RowResult out, double s, double l, double d) {
     boolean moments = uncertainty != LossState.Uncertainty.NONE;
     if (moments) {
       state.addMoments(s, out.loss, out.denominator);
     }
-    if (perClass) {
-      if (perClassKind == Loss.PerClass.TARGET_CLASS) {
-        state.addClassRow(out.targetClass, l, d);
+    if (!perClass) {
+      return;
+    }
+    if (perClassKind == Loss.PerClass.TARGET_CLASS) {
+      state.addClassRow(out.targetClass, l, d);
+      if (moments) {
+        state.addClassMoments(out.targetClass, s, out.loss);
+      }
+    } else if (s != 0.0) {
+      double[] e = out.elements;
+      for (int c = 0; c < r.n; c++) {
+        state.addClassLoss(c, s == 1.0 ? e[c] : e[c] * s);
         if (moments) {
-          state.addClassMoments(out.targetClass, s, out.loss);
-        }
-      } else if (s != 0.0) {
-        double[] e = out.elements;
-        for (int c = 0; c < r.n; c++) {
-          state.addClassLoss(c, s == 1.0 ? e[c] : e[c] * s);
-          if (moments) {
-            state.addClassMoments(c, s, e[c]);
-          }
+          state.addClassMoments(c, s, e[c]);
         }
       }
     }
