@@ -115,15 +115,18 @@ final class Reducer implements Serializable {
   }
 
   /**
-   * A class's standard error over its own rows. Within class c every row's denominator term is
-   * w[c], so its mean is the mean of its loss terms divided by w[c].
+   * A class's standard error over its own rows. Where the class weights are the denominator terms
+   * (cross_entropy, nll_loss), every row of class c has the term w[c], so its mean is the mean of
+   * its loss terms divided by w[c]; elsewhere (multi_margin_loss) rows count one each.
    */
   private double classStdError(Moments m, int c) {
     if (reduction == Reduction.SUM) {
       return m.sumStdError();
     }
     double se = m.ratioStdError();
-    if (perClass == Loss.PerClass.TARGET_CLASS && classWeights != null) {
+    if (perClass == Loss.PerClass.TARGET_CLASS
+        && denominator == Loss.Denominator.TARGET_WEIGHT
+        && classWeights != null) {
       return classWeights[c] == 0.0 ? Double.NaN : se / classWeights[c];
     }
     return se;

@@ -68,8 +68,10 @@ final class Comparisons {
                 + where
                 + ".baseline "
                 + describe(c.baseline())
-                + " is not a group of this run; the groups are "
-                + describeAll(cfg, groups));
+                + " is not a group of this run; "
+                + (groups.isEmpty()
+                    ? "the run has no groups (no input rows)"
+                    : "the groups are " + describeAll(cfg, groups)));
       }
       for (Row g : groups) {
         if (matches(cfg, g, c.baseline())) {
@@ -140,24 +142,42 @@ final class Comparisons {
     return null;
   }
 
-  /** A group value equals a config value: numbers by value (1 = 1.0), others by their text. */
+  /**
+   * A group value equals a config value: numbers by their decimal value (1 = 1.0, 0.1f = 0.1 =
+   * decimal 0.10; NaN and infinities only themselves), others by their text.
+   */
   static boolean same(Object groupValue, Object configValue) {
     if (groupValue == null || configValue == null) {
       return groupValue == null && configValue == null;
     }
     if (groupValue instanceof Number && configValue instanceof Number) {
-      return decimal((Number) groupValue).compareTo(decimal((Number) configValue)) == 0;
+      BigDecimal a = decimal((Number) groupValue);
+      BigDecimal b = decimal((Number) configValue);
+      if (a == null || b == null) {
+        return Double.compare(
+                ((Number) groupValue).doubleValue(), ((Number) configValue).doubleValue())
+            == 0;
+      }
+      return a.compareTo(b) == 0;
     }
     return String.valueOf(groupValue).equals(String.valueOf(configValue));
   }
 
+  /** The number as written in shortest form (floats and doubles), or null when not finite. */
   private static BigDecimal decimal(Number n) {
     if (n instanceof BigDecimal) {
       return (BigDecimal) n;
     }
-    if (n instanceof Double || n instanceof Float) {
+    if (n instanceof Float) {
+      float f = n.floatValue();
+      return Float.isFinite(f) ? new BigDecimal(Float.toString(f)) : null;
+    }
+    if (n instanceof Double) {
       double d = n.doubleValue();
-      return Double.isFinite(d) ? new BigDecimal(d) : BigDecimal.valueOf(Long.MAX_VALUE);
+      return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
+    }
+    if (n instanceof java.math.BigInteger) {
+      return new BigDecimal((java.math.BigInteger) n);
     }
     return BigDecimal.valueOf(n.longValue());
   }
@@ -182,7 +202,7 @@ final class Comparisons {
     StringBuilder sb = new StringBuilder("{");
     for (Map.Entry<String, Object> e : group.entrySet()) {
       sb.append(sb.length() > 1 ? ", " : "")
-          .append(e.getKey())
+          .append(Report.escape(e.getKey()))
           .append(" = ")
           .append(Report.escape(String.valueOf(e.getValue())));
     }

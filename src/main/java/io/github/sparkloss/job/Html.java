@@ -104,8 +104,12 @@ final class Html {
     return null;
   }
 
+  /**
+   * Whether a chart can draw {@code v}: present, finite and within ±1e300, so that no scale built
+   * from drawn values overflows. Other values get a "not drawn" note; the tables show every value.
+   */
   static boolean finite(Double v) {
-    return v != null && Double.isFinite(v);
+    return v != null && Double.isFinite(v) && Math.abs(v) <= 1e300;
   }
 
   /** A number for people: six significant digits, n/a when absent, NaN and ±∞ as such. */

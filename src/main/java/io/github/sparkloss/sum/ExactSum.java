@@ -200,6 +200,11 @@ public final class ExactSum {
     }
     ExactSum n = x.copy();
     n.propagateCarries();
+    if (n.chunks[TOP] < 0) {
+      // A negative sum's digits are those of its complement: multiply its magnitude by -y.
+      n.negate();
+      y = -y;
+    }
     for (int i = 0; i < NUM_CHUNKS; i++) {
       long d = n.chunks[i];
       if (d != 0) {

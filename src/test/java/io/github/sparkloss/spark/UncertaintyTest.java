@@ -130,6 +130,68 @@ class UncertaintyTest extends SparkTestBase {
   }
 
   @Test
+  void negativeLossesKeepTheirStandardError() {
+    // poisson_nll_loss(x, y) = exp(x) - y x is negative here: every sum of the moments is < 0.
+    spark
+        .sql("SELECT id, 1 + 0.3 * p[0] AS x, 3 + abs(y[0]) AS t, sw FROM u")
+        .createOrReplaceTempView("neg");
+    List<Row> perRow =
+        spark
+            .sql("SELECT poisson_nll_loss(x, t, reduction => 'none'), sw FROM neg ORDER BY id")
+            .collectAsList();
+    double[] a = new double[perRow.size()];
+    double[] sw = new double[perRow.size()];
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      a[i] = perRow.get(i).getDouble(0);
+      sw[i] = perRow.get(i).getDouble(1);
+      sum += a[i];
+    }
+    assertThat(sum).as("the losses are mostly negative").isNegative();
+    assertThat(a).hasSize(ROWS);
+    double[] ones = filled(a.length, 1.0);
+    Row mean = stats("poisson_nll_loss_stats(x, t)", "neg");
+    assertThat(field(mean, "std_error"))
+        .isCloseTo(exactRatioStdError(a, ones, ones), within(1e-13 * field(mean, "std_error")));
+    // The per-row losses above are unweighted; the weighted group weighs each by its sw.
+    Row w = stats("poisson_nll_loss_stats(x, t, sample_weight => sw)", "neg");
+    assertThat(field(w, "std_error"))
+        .isCloseTo(exactRatioStdError(a, ones, sw), within(1e-12 * field(w, "std_error")));
+  }
+
+  @Test
+  void multiMarginClassesCountRowsNotWeights() {
+    // multi_margin_loss's weight scales each row's loss but never enters a denominator: a class's
+    // value is the mean of its rows' losses, and so is its standard error's scale.
+    Row r =
+        stats(
+            "multi_margin_loss_stats(logits, label, weight => " + W_SQL + ", per_class => true)",
+            "u");
+    List<Row> perRowLoss =
+        spark
+            .sql(
+                "SELECT multi_margin_loss(logits, label, weight => "
+                    + W_SQL
+                    + ", reduction => 'none'), label FROM u ORDER BY id")
+            .collectAsList();
+    for (int c = 0; c < 3; c++) {
+      List<Double> losses = new ArrayList<>();
+      for (Row row : perRowLoss) {
+        if (row.getLong(1) == c) {
+          losses.add(row.getDouble(0));
+        }
+      }
+      double[] a = losses.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] ones = filled(a.length, 1.0);
+      Row cls = perClass(r).get(c);
+      double expected = exactRatioStdError(a, ones, ones);
+      assertThat(field(cls, "std_error"))
+          .as("class " + c)
+          .isCloseTo(expected, within(1e-12 * expected));
+    }
+  }
+
+  @Test
   void aConstantLossPlusTinyNoiseKeepsItsStandardError() {
     int n = 5000;
     double c = 2.302585092994046;

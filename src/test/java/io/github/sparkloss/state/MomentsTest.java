@@ -38,6 +38,28 @@ class MomentsTest {
   }
 
   @Test
+  void negativeSumsKeepTheirStandardError() {
+    // sem([-1, -2, -4]) = sem([1, 2, 4])
+    Moments m = new Moments(false);
+    m.add(1, -1);
+    m.add(1, -2);
+    m.add(1, -4);
+    assertThat(m.ratioStdError()).isCloseTo(0.8819171036881969, within(1e-15));
+    assertThat(m.sumStdError()).isCloseTo(Math.sqrt(7), within(1e-15));
+    Random rnd = new Random(3);
+    for (int trial = 0; trial < 50; trial++) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < 40 + rnd.nextInt(100); i++) {
+        double b = 0.5 + rnd.nextInt(3);
+        rows.add(new Row(0.25 + rnd.nextDouble(), b * (rnd.nextGaussian() - (trial % 3)), b));
+      }
+      assertRelative(moments(rows, true).ratioStdError(), exactRatio(rows, true), 1e-13);
+      assertRelative(moments(rows, false).ratioStdError(), exactRatio(rows, false), 1e-13);
+      assertRelative(moments(rows, false).sumStdError(), exactSum(rows), 1e-13);
+    }
+  }
+
+  @Test
   void ratioAndSumAgreeWithExactArithmeticOnRandomData() {
     Random rnd = new Random(11);
     for (int trial = 0; trial < 200; trial++) {

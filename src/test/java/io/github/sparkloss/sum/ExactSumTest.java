@@ -771,4 +771,26 @@ class ExactSumTest {
     c.add(2.5);
     assertThat(c.doubleValue()).isEqualTo(2.5);
   }
+
+  @Test
+  void addProductOfASumIsExactForEitherSign() {
+    java.util.Random rnd = new java.util.Random(17);
+    for (int trial = 0; trial < 200; trial++) {
+      ExactSum x = new ExactSum();
+      java.math.BigDecimal exactX = java.math.BigDecimal.ZERO;
+      for (int i = 0; i < 1 + rnd.nextInt(20); i++) {
+        double v =
+            (rnd.nextDouble() - (trial % 2 == 0 ? 0.8 : 0.2)) * Math.pow(2, rnd.nextInt(80) - 40);
+        x.add(v);
+        exactX = exactX.add(new java.math.BigDecimal(v));
+      }
+      double y = (rnd.nextDouble() - 0.5) * Math.pow(2, rnd.nextInt(40) - 20);
+      ExactSum p = new ExactSum();
+      p.add(1.0);
+      p.addProduct(x, y);
+      java.math.BigDecimal expected =
+          java.math.BigDecimal.ONE.add(exactX.multiply(new java.math.BigDecimal(y)));
+      assertThat(p.doubleValue()).as("trial " + trial).isEqualTo(expected.doubleValue());
+    }
+  }
 }
