@@ -42,7 +42,7 @@ final class Reducer implements Serializable {
     this.fixedClasses = fixedClasses;
     this.loss = loss;
     this.classWeights = classWeights == null ? null : classWeights.clone();
-    this.z = StandardNormal.quantile((1.0 + confidence) / 2.0);
+    this.z = StandardNormal.intervalZ(confidence);
   }
 
   Loss.Denominator denominator() {

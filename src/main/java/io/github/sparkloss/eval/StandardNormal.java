@@ -16,6 +16,11 @@ public final class StandardNormal {
     return SQRT2 * Erf.erfInv(2.0 * p - 1.0);
   }
 
+  /** z of a two-sided interval at {@code confidence} in (0, 1): value -+ z * std_error. */
+  public static double intervalZ(double confidence) {
+    return quantile((1.0 + confidence) / 2.0);
+  }
+
   /** The two-sided p-value of a standard normal statistic: P(|Z| >= |z|); NaN stays NaN. */
   public static double twoSidedPValue(double z) {
     if (Double.isNaN(z)) {

@@ -58,7 +58,7 @@ final class Comparisons {
       JobConfig.Compare c = cfg.compare().get(i);
       String where = "compare[" + i + "]";
       int m = indexOf(aggregated, c.metric());
-      double z = StandardNormal.quantile((1.0 + aggregated.get(m).options().confidence()) / 2.0);
+      double z = StandardNormal.intervalZ(aggregated.get(m).options().confidence());
       List<Row> baselines = groups.stream().filter(g -> matches(cfg, g, c.baseline())).toList();
       if (baselines.isEmpty()) {
         throw new JobException(
@@ -182,7 +182,8 @@ final class Comparisons {
     return BigDecimal.valueOf(n.longValue());
   }
 
-  private static Map<String, Object> group(JobConfig cfg, Row g) {
+  /** The group_by values of group row {@code g}, column to value. */
+  static Map<String, Object> group(JobConfig cfg, Row g) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int k = 0; k < cfg.groupBy().size(); k++) {
       m.put(cfg.groupBy().get(k), g.get(k));

@@ -58,26 +58,34 @@ final class HtmlCharts {
 
   /** Marks as a dot plot: a point per value, a whisker per interval, a zero line if asked. */
   static String dotPlot(List<Mark> marks, Classes classes, boolean zeroLine, String caption) {
-    Scale scale = scale(marks, zeroLine, false);
-    StringBuilder svg = open(marks.size(), caption);
-    if (scale != null) {
-      axis(svg, scale, marks.size(), zeroLine);
-    }
-    for (int i = 0; i < marks.size(); i++) {
-      dotRow(svg, marks.get(i), i, scale, classes);
-    }
-    return svg.append("</svg>\n").toString();
+    return chart(marks, classes, zeroLine, false, caption, HtmlCharts::dotRow);
   }
 
   /** Marks as bars from zero, each with its whisker when it has an interval. */
   static String barChart(List<Mark> marks, Classes classes, String caption) {
-    Scale scale = scale(marks, true, true);
+    return chart(marks, classes, true, true, caption, HtmlCharts::barRow);
+  }
+
+  /** How one mark's row is drawn. */
+  private interface RowDrawer {
+    void draw(StringBuilder svg, Mark m, int i, Scale scale, Classes classes);
+  }
+
+  /** The chart of {@code marks}: a scale (with zero, and bars from zero, if asked), rows. */
+  private static String chart(
+      List<Mark> marks,
+      Classes classes,
+      boolean withZero,
+      boolean bars,
+      String caption,
+      RowDrawer row) {
+    Scale scale = scale(marks, withZero, bars);
     StringBuilder svg = open(marks.size(), caption);
     if (scale != null) {
-      axis(svg, scale, marks.size(), true);
+      axis(svg, scale, marks.size(), withZero);
     }
     for (int i = 0; i < marks.size(); i++) {
-      barRow(svg, marks.get(i), i, scale, classes);
+      row.draw(svg, marks.get(i), i, scale, classes);
     }
     return svg.append("</svg>\n").toString();
   }

@@ -47,12 +47,7 @@ final class Report {
           g.writeStringField("name", metric.name());
           g.writeStringField("loss", metric.loss().sqlName());
           g.writeStringField("reduction", metric.options().reduction().sqlName());
-          g.writeObjectFieldStart("group");
-          for (int k = 0; k < groups; k++) {
-            g.writeFieldName(cfg.groupBy().get(k));
-            writeValue(g, row.get(k));
-          }
-          g.writeEndObject();
+          writeGroup(g, "group", Comparisons.group(cfg, row));
           writeNumber(g, "value", stats.getDouble(stats.fieldIndex("value")));
           writeInterval(g, stats);
           g.writeNumberField("confidence", metric.options().confidence());
