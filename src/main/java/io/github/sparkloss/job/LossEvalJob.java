@@ -259,8 +259,7 @@ public final class LossEvalJob implements Callable<Integer> {
       LossException loss = find(e, LossException.class);
       if (loss != null) {
         // The job calls the _stats form of each loss; its users know it by the loss's name.
-        String message =
-            loss.function() == null ? loss.getMessage() : m.loss().sqlName() + ": " + loss.detail();
+        String message = loss.naming(m.loss().sqlName()).getMessage();
         throw new JobException("metric '" + m.name() + "': " + message, e);
       }
       throw LossEvalJob.<RuntimeException>sneaky(e);

@@ -634,7 +634,7 @@ public final class LossEvaluator extends Evaluator implements DefaultParamsWrita
       aggregate = dataset.agg(call.stats());
     } catch (LossException e) {
       // The evaluator asks for the stats form; its users know the loss by its own name.
-      throw e.function() == null ? e : new LossException(configured.loss().sqlName(), e.detail());
+      throw e.naming(configured.loss().sqlName());
     }
     Row row = aggregate.head();
     if (row.isNullAt(0)) {

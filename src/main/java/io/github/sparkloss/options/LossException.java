@@ -29,6 +29,14 @@ public final class LossException extends IllegalArgumentException {
     return function;
   }
 
+  /**
+   * This problem as a call of {@code function} would report it (the same detail under another name,
+   * e.g. a loss's own for its {@code _stats} form); itself when it names no function.
+   */
+  public LossException naming(String function) {
+    return this.function == null ? this : new LossException(function, detail);
+  }
+
   /** The message after the function's name, or the whole message. */
   public String detail() {
     return detail;
