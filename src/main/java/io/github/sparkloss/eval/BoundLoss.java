@@ -451,6 +451,12 @@ public final class BoundLoss implements Serializable {
     return into.merge(other);
   }
 
+  /** Whether {@code state} keeps what this loss's states keep, so that it can be merged here. */
+  public boolean fits(LossState state) {
+    LossState fresh = newState();
+    return fresh.perClass() == state.perClass() && fresh.uncertainty() == state.uncertainty();
+  }
+
   /** Reduces a state as the options' reduction says. */
   public double value(LossState state) {
     return reducer.value(state);

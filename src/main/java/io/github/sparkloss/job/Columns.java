@@ -43,6 +43,50 @@ final class Columns {
     };
   }
 
+  /**
+   * {@code df} with the window's start and end added as columns when the config has a window
+   * (tumbling windows of its duration over its column, as Spark's {@code window} aligns them).
+   */
+  static Dataset<Row> keyed(Dataset<Row> df, JobConfig cfg) {
+    JobConfig.Window w = cfg.window();
+    if (w == null) {
+      return df;
+    }
+    Column window = functions.window(col(w.column()), w.duration());
+    return df.withColumn(JobConfig.WINDOW_START, window.getField("start"))
+        .withColumn(JobConfig.WINDOW_END, window.getField("end"));
+  }
+
+  /** The columns that name a group, in {@link JobConfig#keys} order, over {@link #keyed} rows. */
+  static Column[] keys(JobConfig cfg) {
+    return cfg.keys().stream().map(Columns::col).toArray(Column[]::new);
+  }
+
+  /**
+   * Result rows with the window's start and end as ISO-8601 instants ({@code
+   * 2026-11-30T00:00:00Z}), which read the same whatever the session's time zone.
+   */
+  static List<Row> windowsAsText(List<Row> rows, JobConfig cfg) {
+    if (cfg.window() == null) {
+      return rows;
+    }
+    List<Row> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      Object[] values = new Object[r.length()];
+      for (int i = 0; i < values.length; i++) {
+        Object v = r.get(i);
+        if (i < 2 && v instanceof java.sql.Timestamp) {
+          v = ((java.sql.Timestamp) v).toInstant().toString();
+        } else if (i < 2 && v instanceof java.time.Instant) {
+          v = v.toString();
+        }
+        values[i] = v;
+      }
+      out.add(org.apache.spark.sql.RowFactory.create(values));
+    }
+    return out;
+  }
+
   static void check(Dataset<Row> df, JobConfig cfg) {
     boolean caseSensitive =
         Boolean.parseBoolean(df.sparkSession().conf().get("spark.sql.caseSensitive", "false"));
@@ -70,6 +114,9 @@ final class Columns {
         named.add(new String[] {cfg.rows().keep().get(i), "output.rows.keep[" + i + "]"});
       }
     }
+    if (cfg.window() != null) {
+      named.add(new String[] {cfg.window().column(), "window.column"});
+    }
     for (String[] n : named) {
       String key = caseSensitive ? n[0] : n[0].toLowerCase(Locale.ROOT);
       if (!present.contains(key)) {
@@ -80,6 +127,33 @@ final class Columns {
                 + n[1]
                 + " does not exist in the input; its columns are "
                 + String.join(", ", df.columns()));
+      }
+    }
+    if (cfg.window() != null) {
+      checkWindow(df, cfg, present, caseSensitive);
+    }
+  }
+
+  private static void checkWindow(
+      Dataset<Row> df, JobConfig cfg, Set<String> present, boolean caseSensitive) {
+    String column = cfg.window().column();
+    org.apache.spark.sql.types.DataType type =
+        df.select(col(column)).schema().fields()[0].dataType();
+    if (!(type instanceof org.apache.spark.sql.types.TimestampType)) {
+      throw new JobException(
+          "window.column '"
+              + column
+              + "' is of type "
+              + type.simpleString()
+              + "; expected a timestamp (a string or number column needs a cast in the input)");
+    }
+    for (String added : List.of(JobConfig.WINDOW_START, JobConfig.WINDOW_END)) {
+      if (present.contains(caseSensitive ? added : added.toLowerCase(Locale.ROOT))) {
+        throw new JobException(
+            "the input has a column '"
+                + added
+                + "', which the window's column of that name would hide; rename it in the"
+                + " input");
       }
     }
   }

@@ -53,7 +53,7 @@ final class Comparisons {
   static Result of(JobConfig cfg, List<JobConfig.Metric> aggregated, List<Row> groups) {
     List<Comparison> out = new ArrayList<>();
     List<Uncompared> uncompared = new ArrayList<>();
-    int keys = cfg.groupBy().size();
+    int keys = cfg.keys().size();
     for (int i = 0; i < cfg.compare().size(); i++) {
       JobConfig.Compare c = cfg.compare().get(i);
       String where = "compare[" + i + "]";
@@ -118,7 +118,7 @@ final class Comparisons {
   /** Whether group {@code g} has the baseline's value in each of the baseline's columns. */
   private static boolean matches(JobConfig cfg, Row g, Map<String, Object> baseline) {
     for (Map.Entry<String, Object> e : baseline.entrySet()) {
-      if (!same(g.get(cfg.groupBy().indexOf(e.getKey())), e.getValue())) {
+      if (!same(g.get(cfg.keys().indexOf(e.getKey())), e.getValue())) {
         return false;
       }
     }
@@ -130,8 +130,8 @@ final class Comparisons {
       JobConfig cfg, Row g, Map<String, Object> baseline, List<Row> baselines) {
     for (Row b : baselines) {
       boolean same = true;
-      for (int k = 0; k < cfg.groupBy().size() && same; k++) {
-        if (!baseline.containsKey(cfg.groupBy().get(k))) {
+      for (int k = 0; k < cfg.keys().size() && same; k++) {
+        if (!baseline.containsKey(cfg.keys().get(k))) {
           same = Objects.equals(g.get(k), b.get(k));
         }
       }
@@ -185,8 +185,8 @@ final class Comparisons {
   /** The group_by values of group row {@code g}, column to value. */
   static Map<String, Object> group(JobConfig cfg, Row g) {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (int k = 0; k < cfg.groupBy().size(); k++) {
-      m.put(cfg.groupBy().get(k), g.get(k));
+    for (int k = 0; k < cfg.keys().size(); k++) {
+      m.put(cfg.keys().get(k), g.get(k));
     }
     return m;
   }

@@ -139,6 +139,36 @@ public final class HtmlReport {
     }
     runField(page, "format", textOrNa(input.path("format")));
     runField(page, "rows", count(input.get("rows")));
+    JsonNode window = report.path("window");
+    if (window.isObject()) {
+      runField(
+          page,
+          "window",
+          esc(window.path("duration").asText())
+              + " over "
+              + esc(window.path("column").asText())
+              + (window.has("watermark")
+                  ? ", watermark " + esc(window.path("watermark").asText())
+                  : ""));
+    }
+    JsonNode inc = report.path("incremental");
+    if (inc.isObject()) {
+      runField(
+          page,
+          "incremental",
+          "this run added "
+              + count(inc.get("files_added"))
+              + " files, "
+              + count(inc.get("rows_added"))
+              + " rows; the kept states hold "
+              + count(inc.get("files_total"))
+              + " files, "
+              + count(inc.get("rows_total"))
+              + " rows"
+              + (inc.path("late_rows_total").asLong(0) > 0
+                  ? "; " + count(inc.get("late_rows_total")) + " late rows were not evaluated"
+                  : ""));
+    }
     Double elapsed = number(report.get("elapsed_seconds"));
     runField(page, "elapsed", elapsed == null ? "n/a" : fmt(elapsed) + " s");
     runField(page, "Spark", textOrNa(report.path("spark_version")));

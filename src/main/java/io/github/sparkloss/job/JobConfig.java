@@ -40,8 +40,24 @@ import java.util.Set;
  */
 public final class JobConfig {
   static final Set<String> TOP_KEYS =
-      Set.of("input", "group_by", "on_bad_row", "confidence", "metrics", "compare", "output");
-  static final Set<String> INPUT_KEYS = Set.of("path", "format", "options");
+      Set.of(
+          "input",
+          "group_by",
+          "window",
+          "on_bad_row",
+          "confidence",
+          "metrics",
+          "compare",
+          "output",
+          "incremental");
+  static final Set<String> INPUT_KEYS = Set.of("path", "format", "options", "schema");
+  static final Set<String> WINDOW_KEYS = Set.of("column", "duration", "watermark");
+  static final Set<String> INCREMENTAL_KEYS = Set.of("checkpoint", "trigger");
+
+  /** The group columns a window adds, before the group_by columns. */
+  public static final String WINDOW_START = "window_start";
+
+  public static final String WINDOW_END = "window_end";
   static final Set<String> OUTPUT_KEYS = Set.of("report", "rows", "html");
   static final Set<String> ROWS_KEYS = Set.of("path", "format", "keep");
   static final Set<String> COMPARE_KEYS = Set.of("metric", "baseline");
@@ -100,11 +116,42 @@ public final class JobConfig {
   /** Where per-row losses go: path, format and the input columns kept beside them. */
   public record RowsOutput(String path, String format, List<String> keep) {}
 
+  /**
+   * Tumbling time windows over a timestamp column: every group gains the window's start and end.
+   *
+   * @param duration the window's length as Spark reads it ({@code "1 day"}, {@code "10 minutes"})
+   * @param watermark with incremental runs, how far behind the latest event time a window is final
+   *     (its state is dropped, and rows arriving later for it are counted and not evaluated); null
+   *     keeps every window open
+   */
+  public record Window(String column, String duration, String watermark) {
+    /** The duration in microseconds. */
+    public long durationMicros() {
+      return Durations.micros(duration);
+    }
+
+    /** The watermark delay in microseconds; only when {@link #watermark} is set. */
+    public long watermarkMicros() {
+      return Durations.micros(watermark);
+    }
+  }
+
+  /**
+   * Incremental runs: each run reads only the files that arrived since the last one and merges them
+   * into the partial states kept under {@code checkpoint}.
+   *
+   * @param trigger how often {@code --follow} looks for new files
+   */
+  public record Incremental(String checkpoint, String trigger) {}
+
   private final String source;
   private final List<String> inputPaths;
   private final String inputFormat;
   private final Map<String, String> inputOptions;
+  private final String inputSchema;
   private final List<String> groupBy;
+  private final Window window;
+  private final Incremental incremental;
   private final OnBadRow onBadRow;
   private final Double confidence;
   private final List<Metric> metrics;
@@ -120,7 +167,11 @@ public final class JobConfig {
     this.inputPaths = paths(input, "path", "input.path");
     this.inputFormat = format(input, "input.format");
     this.inputOptions = inputOptions(input);
+    this.inputSchema =
+        input.hasPath("schema") ? string(input, "schema", "input.schema", null) : null;
     this.groupBy = c.hasPath("group_by") ? stringList(c, "group_by", "group_by") : List.of();
+    this.window = c.hasPath("window") ? window(c) : null;
+    this.incremental = c.hasPath("incremental") ? incremental(c) : null;
     this.onBadRow = onBadRow(c);
     this.confidence = c.hasPath("confidence") ? confidence(c) : null;
     this.metrics = metrics(c);
@@ -130,6 +181,68 @@ public final class JobConfig {
     this.htmlPath = output.hasPath("html") ? string(output, "html", "output.html", null) : null;
     this.rows = output.hasPath("rows") ? rowsOutput(output) : null;
     checkPerRowOutput();
+    checkIncremental();
+  }
+
+  private Window window(Config c) {
+    Config w = section(c, "window", WINDOW_KEYS);
+    Window window =
+        new Window(
+            string(w, "column", "window.column", null),
+            duration(w, "duration", "window.duration"),
+            w.hasPath("watermark") ? duration(w, "watermark", "window.watermark") : null);
+    for (String key : List.of(WINDOW_START, WINDOW_END)) {
+      if (groupBy.stream().anyMatch(g -> g.equalsIgnoreCase(key))) {
+        throw error(
+            "group_by column '" + key + "' clashes with the column of that name the window adds");
+      }
+    }
+    return window;
+  }
+
+  /** A fixed duration such as "1 day" or "10 minutes" (no months: they have no fixed length). */
+  private String duration(Config c, String path, String where) {
+    String d = string(c, path, where, null);
+    String problem = Durations.problem(d);
+    if (problem != null) {
+      throw error(where + " '" + d + "' " + problem);
+    }
+    return d;
+  }
+
+  private Incremental incremental(Config c) {
+    Config i = section(c, "incremental", INCREMENTAL_KEYS);
+    return new Incremental(
+        string(i, "checkpoint", "incremental.checkpoint", null),
+        i.hasPath("trigger") ? duration(i, "trigger", "incremental.trigger") : "1 minute");
+  }
+
+  /** What incremental runs need, and what only they can do. */
+  private void checkIncremental() {
+    if (window != null && window.watermark() != null && incremental == null) {
+      throw error(
+          "window.watermark applies to incremental runs only: a full run reads every row, so no"
+              + " window is final before it ends; add incremental { checkpoint = ... } or remove"
+              + " the watermark");
+    }
+    if (incremental == null) {
+      return;
+    }
+    if (inputPaths.size() != 1) {
+      throw error(
+          "incremental runs read one input directory, not "
+              + inputPaths.size()
+              + " paths; put the files under one directory");
+    }
+    for (Metric m : metrics) {
+      if (m.perRow()) {
+        throw error(
+            "metric '"
+                + m.name()
+                + "' has reduction 'none', but incremental runs keep aggregates only; evaluate"
+                + " per-row losses with a config without incremental");
+      }
+    }
   }
 
   /** The required object {@code key}, its keys checked against {@code allowed}. */
@@ -572,8 +685,37 @@ public final class JobConfig {
     return inputOptions;
   }
 
+  /** The group_by columns of the input. */
   public List<String> groupBy() {
     return groupBy;
+  }
+
+  /**
+   * The columns that name a group in results: the window's start and end when there is a window,
+   * then the group_by columns.
+   */
+  public List<String> keys() {
+    if (window == null) {
+      return groupBy;
+    }
+    List<String> keys = new ArrayList<>(List.of(WINDOW_START, WINDOW_END));
+    keys.addAll(groupBy);
+    return List.copyOf(keys);
+  }
+
+  /** The time window, or null. */
+  public Window window() {
+    return window;
+  }
+
+  /** The incremental section, or null for a full run. */
+  public Incremental incremental() {
+    return incremental;
+  }
+
+  /** The input's schema as a DDL string, or null to take it from the files. */
+  public String inputSchema() {
+    return inputSchema;
   }
 
   public OnBadRow onBadRow() {

@@ -49,6 +49,13 @@ public final class LossEvalJob implements Callable<Integer> {
       description = "replace the report, HTML page and rows output an earlier run wrote")
   boolean overwrite;
 
+  @Option(
+      names = "--follow",
+      description =
+          "with an incremental section: keep running, evaluating new files every"
+              + " incremental.trigger and rewriting the report after each batch, until Ctrl-C")
+  boolean follow;
+
   private PrintStream out = System.out;
   private PrintStream err = System.err;
 
@@ -89,7 +96,7 @@ public final class LossEvalJob implements Callable<Integer> {
               "loss-eval: "
                   + e.getMessage()
                   + " (usage: loss-eval --config FILE"
-                  + " [--overwrite])");
+                  + " [--overwrite] [--follow])");
           return EXIT_PROBLEM;
         });
     return cmd.execute(args);
@@ -103,6 +110,11 @@ public final class LossEvalJob implements Callable<Integer> {
     Exception failure = null;
     try {
       JobConfig cfg = JobConfig.load(config);
+      if (follow && cfg.incremental() == null) {
+        throw new JobException(
+            "--follow needs an incremental section in the config: incremental { checkpoint ="
+                + " \"path\", trigger = \"1 minute\" }");
+      }
       // A platform that runs the job in its own session (a notebook, a Databricks JAR task) keeps
       // it: the job stops only a session it started.
       boolean existing =
@@ -111,15 +123,10 @@ public final class LossEvalJob implements Callable<Integer> {
       spark = existing ? SparkSession.active() : newSession();
       ownSession = !existing;
       SparkLoss.register(spark);
-      try (Outputs outputs = new Outputs(spark, cfg, overwrite, config)) {
-        outputs.checkTargets();
-        Evaluation evaluation = evaluate(spark, cfg, outputs);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        outputs.commit(Report.json(cfg, evaluation, spark.version(), elapsed));
-        Report.printTable(out, cfg, evaluation);
-        if (cfg.htmlPath() != null) {
-          out.println("wrote HTML report to " + outputs.htmlShown());
-        }
+      if (cfg.incremental() != null) {
+        new IncrementalRun(spark, cfg, config, overwrite, follow, out, start).run();
+      } else {
+        batch(spark, cfg, start);
       }
     } catch (Exception e) {
       // Spark 4 throws its checked AnalysisException and SparkException undeclared.
@@ -132,6 +139,20 @@ public final class LossEvalJob implements Callable<Integer> {
     // Reported after the session stopped, so that the one line naming the problem comes after
     // whatever Spark still logs while its tasks are cancelled.
     return failure == null ? 0 : report(failure);
+  }
+
+  /** A full run: every input row, one aggregation, the report written whole. */
+  private void batch(SparkSession spark, JobConfig cfg, long start) {
+    try (Outputs outputs = new Outputs(spark, cfg, overwrite, config)) {
+      outputs.checkTargets();
+      Evaluation evaluation = evaluate(spark, cfg, outputs);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      outputs.commit(Report.json(cfg, evaluation, spark.version(), elapsed));
+      Report.printTable(out, cfg, evaluation);
+      if (cfg.htmlPath() != null) {
+        out.println("wrote HTML report to " + outputs.htmlShown());
+      }
+    }
   }
 
   /** Prints one line naming the problem; the exit code says whether the user can fix it. */
@@ -168,27 +189,52 @@ public final class LossEvalJob implements Callable<Integer> {
   }
 
   /** The aggregate rows (one per group) and the per-row output, if any. */
+  /**
+   * The aggregate rows (one per group: key values, row count, one stats struct per aggregate
+   * metric), the comparisons, and for incremental runs what the run added and the state holds.
+   */
   record Evaluation(
       List<Row> groups,
       List<JobConfig.Metric> aggregated,
       long inputRows,
-      Comparisons.Result comparisons) {}
+      Comparisons.Result comparisons,
+      IncrementalRun.Summary incremental) {
+
+    /** Sorts the collected group rows and evaluates the comparisons over them. */
+    static Evaluation of(
+        JobConfig cfg,
+        List<JobConfig.Metric> aggregated,
+        List<Row> collected,
+        IncrementalRun.Summary incremental) {
+      List<Row> groups = new ArrayList<>(Columns.windowsAsText(collected, cfg));
+      groups.sort(Columns.groupOrder(cfg.keys().size()));
+      Comparisons.Result comparisons = Comparisons.of(cfg, aggregated, groups);
+      long inputRows = 0;
+      int rowsField = cfg.keys().size();
+      for (Row g : groups) {
+        inputRows += g.getLong(rowsField);
+      }
+      return new Evaluation(groups, aggregated, inputRows, comparisons, incremental);
+    }
+  }
+
+  /** The aggregate metrics of {@code cfg}, in config order. */
+  static List<JobConfig.Metric> aggregated(JobConfig cfg) {
+    return cfg.metrics().stream().filter(m -> !m.perRow()).toList();
+  }
 
   private Evaluation evaluate(SparkSession spark, JobConfig cfg, Outputs outputs) {
     Dataset<Row> df = read(spark, cfg);
     Columns.check(df, cfg);
-    List<JobConfig.Metric> aggregated = new ArrayList<>();
+    Dataset<Row> keyed = Columns.keyed(df, cfg);
+    List<JobConfig.Metric> aggregated = aggregated(cfg);
     List<Column> aggs = new ArrayList<>();
     aggs.add(functions.count(functions.lit(1)).as("__rows"));
-    for (JobConfig.Metric m : cfg.metrics()) {
-      if (m.perRow()) {
-        continue;
-      }
+    for (JobConfig.Metric m : aggregated) {
       LossColumn lc = column(m);
-      Column stats = (m.perClass() ? lc.statsPerClass() : lc.stats()).as("__m" + aggregated.size());
-      analyze(m, () -> df.select(stats));
+      Column stats = (m.perClass() ? lc.statsPerClass() : lc.stats()).as("__m" + (aggs.size() - 1));
+      analyze(m, () -> keyed.select(stats));
       aggs.add(stats);
-      aggregated.add(m);
     }
     // The per-row output is planned (and checked) before the aggregation runs.
     Dataset<Row> rows = cfg.rows() == null ? null : perRowOutput(df, cfg);
@@ -196,21 +242,14 @@ public final class LossEvalJob implements Callable<Integer> {
     Column first = aggs.get(0);
     Column[] rest = aggs.subList(1, aggs.size()).toArray(new Column[0]);
     Dataset<Row> result;
-    if (cfg.groupBy().isEmpty()) {
-      result = df.agg(first, rest);
+    if (cfg.keys().isEmpty()) {
+      result = keyed.agg(first, rest);
     } else {
-      Column[] keys = cfg.groupBy().stream().map(Columns::col).toArray(Column[]::new);
-      result = df.groupBy(keys).agg(first, rest);
+      result = keyed.groupBy(Columns.keys(cfg)).agg(first, rest);
     }
     // One aggregation job; the few group rows are sorted here rather than by another job.
-    List<Row> groups = new ArrayList<>(withMessages(cfg, result::collectAsList));
-    groups.sort(Columns.groupOrder(cfg.groupBy().size()));
-    Comparisons.Result comparisons = Comparisons.of(cfg, aggregated, groups);
-    long inputRows = 0;
-    int rowsField = cfg.groupBy().size();
-    for (Row g : groups) {
-      inputRows += g.getLong(rowsField);
-    }
+    Evaluation evaluation =
+        Evaluation.of(cfg, aggregated, withMessages(cfg, result::collectAsList), null);
     if (rows != null) {
       withMessages(
           cfg,
@@ -219,7 +258,7 @@ public final class LossEvalJob implements Callable<Integer> {
             return null;
           });
     }
-    return new Evaluation(groups, aggregated, inputRows, comparisons);
+    return evaluation;
   }
 
   /** The kept columns and one per-row loss column per metric with reduction none. */
@@ -252,7 +291,7 @@ public final class LossEvalJob implements Callable<Integer> {
   }
 
   /** Analyzes one metric alone, so that a type error names the metric it belongs to. */
-  private static void analyze(JobConfig.Metric m, java.util.function.Supplier<?> plan) {
+  static void analyze(JobConfig.Metric m, java.util.function.Supplier<?> plan) {
     try {
       plan.get();
     } catch (Exception e) {
@@ -266,7 +305,7 @@ public final class LossEvalJob implements Callable<Integer> {
     }
   }
 
-  private static LossColumn column(JobConfig.Metric m) {
+  static LossColumn column(JobConfig.Metric m) {
     LossColumn lc =
         SparkLoss.column(
             m.options(), m.arguments().stream().map(Columns::col).toArray(Column[]::new));
@@ -275,11 +314,12 @@ public final class LossEvalJob implements Callable<Integer> {
 
   private static Dataset<Row> read(SparkSession spark, JobConfig cfg) {
     try {
-      return spark
-          .read()
-          .format(cfg.inputFormat())
-          .options(cfg.inputOptions())
-          .load(cfg.inputPaths().toArray(new String[0]));
+      org.apache.spark.sql.DataFrameReader reader =
+          spark.read().format(cfg.inputFormat()).options(cfg.inputOptions());
+      if (cfg.inputSchema() != null) {
+        reader = reader.schema(cfg.inputSchema());
+      }
+      return reader.load(cfg.inputPaths().toArray(new String[0]));
     } catch (Exception e) {
       throw unreadable(cfg, e.getMessage(), e);
     }
@@ -289,7 +329,7 @@ public final class LossEvalJob implements Callable<Integer> {
    * Runs a Spark action. A failure caused by a bad row surfaces as its LossException, one caused by
    * a file that cannot be read as "cannot read input".
    */
-  private static <T> T withMessages(JobConfig cfg, java.util.function.Supplier<T> action) {
+  static <T> T withMessages(JobConfig cfg, java.util.function.Supplier<T> action) {
     try {
       return action.get();
     } catch (Exception e) {
@@ -304,7 +344,7 @@ public final class LossEvalJob implements Callable<Integer> {
     }
   }
 
-  private static JobException unreadable(JobConfig cfg, String detail, Exception cause) {
+  static JobException unreadable(JobConfig cfg, String detail, Exception cause) {
     return new JobException(
         "cannot read input "
             + cfg.inputPath()
@@ -317,7 +357,7 @@ public final class LossEvalJob implements Callable<Integer> {
 
   /** Rethrows a checked exception that Spark threw undeclared, unchanged. */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+  static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
     throw (E) e;
   }
 

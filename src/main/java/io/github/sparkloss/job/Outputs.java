@@ -78,6 +78,9 @@ final class Outputs implements AutoCloseable {
     if (cfg.rows() != null) {
       outputs.add(guard.resolve("output.rows.path", cfg.rows().path()));
     }
+    if (cfg.incremental() != null) {
+      outputs.add(guard.resolve("incremental.checkpoint", cfg.incremental().checkpoint()));
+    }
     PathGuard.checkSeparate(
         inputs, configFile == null ? null : PathGuard.config(configFile), outputs);
     checkExisting();

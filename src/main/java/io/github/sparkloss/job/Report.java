@@ -23,7 +23,12 @@ import org.apache.spark.sql.Row;
  *  "comparisons": [{"metric", "group", "baseline", "difference", "std_error", "ci_low",
  *   "ci_high", "p_value", "confidence"}],
  *  "uncompared": [{"metric", "group", "baseline"}] (groups whose baseline group is missing),
- *  "input": {"path", "format", "rows"}, "spark_version", "sparkloss_version", "elapsed_seconds"}
+ *  "input": {"path", "format", "rows"},
+ *  "window": {"column", "duration", "watermark"} (with a window; groups then start with
+ *   window_start and window_end),
+ *  "incremental": {"checkpoint", "batch", "files_added", "rows_added", "files_total",
+ *   "rows_total", "late_rows_added", "late_rows_total", "watermark"} (incremental runs),
+ *  "spark_version", "sparkloss_version", "elapsed_seconds"}
  * </pre>
  *
  * Non-finite numbers are written as the strings "NaN", "Infinity" and "-Infinity".
@@ -38,7 +43,7 @@ final class Report {
       g.useDefaultPrettyPrinter();
       g.writeStartObject();
       g.writeArrayFieldStart("metrics");
-      int groups = cfg.groupBy().size();
+      int groups = cfg.keys().size();
       for (int m = 0; m < ev.aggregated().size(); m++) {
         JobConfig.Metric metric = ev.aggregated().get(m);
         for (Row row : ev.groups()) {
@@ -111,6 +116,31 @@ final class Report {
       g.writeStringField("format", cfg.inputFormat());
       g.writeNumberField("rows", ev.inputRows());
       g.writeEndObject();
+      if (cfg.window() != null) {
+        g.writeObjectFieldStart("window");
+        g.writeStringField("column", cfg.window().column());
+        g.writeStringField("duration", cfg.window().duration());
+        if (cfg.window().watermark() != null) {
+          g.writeStringField("watermark", cfg.window().watermark());
+        }
+        g.writeEndObject();
+      }
+      IncrementalRun.Summary inc = ev.incremental();
+      if (inc != null) {
+        g.writeObjectFieldStart("incremental");
+        g.writeStringField("checkpoint", inc.checkpoint());
+        g.writeNumberField("batch", inc.batch());
+        g.writeNumberField("files_added", inc.filesAdded());
+        g.writeNumberField("rows_added", inc.rowsAdded());
+        g.writeNumberField("files_total", inc.filesTotal());
+        g.writeNumberField("rows_total", inc.rowsTotal());
+        g.writeNumberField("late_rows_added", inc.lateRowsAdded());
+        g.writeNumberField("late_rows_total", inc.lateRowsTotal());
+        if (inc.watermark() != null) {
+          g.writeStringField("watermark", inc.watermark());
+        }
+        g.writeEndObject();
+      }
       g.writeStringField("spark_version", sparkVersion);
       g.writeStringField("sparkloss_version", io.github.sparkloss.SparkLoss.version());
       g.writeNumberField("elapsed_seconds", Math.round(elapsedSeconds * 1000) / 1000.0);
@@ -182,7 +212,7 @@ final class Report {
   static void printTable(PrintStream out, JobConfig cfg, LossEvalJob.Evaluation ev) {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"metric", "group", "value", "rows", "ignored", "null", "bad"});
-    int groups = cfg.groupBy().size();
+    int groups = cfg.keys().size();
     for (int m = 0; m < ev.aggregated().size(); m++) {
       for (Row row : ev.groups()) {
         Row stats = row.getStruct(groups + 1 + m);
@@ -190,7 +220,7 @@ final class Report {
         for (int k = 0; k < groups; k++) {
           group
               .append(k == 0 ? "" : ", ")
-              .append(escape(cfg.groupBy().get(k)))
+              .append(escape(cfg.keys().get(k)))
               .append('=')
               .append(escape(String.valueOf(row.get(k))));
         }
@@ -235,6 +265,25 @@ final class Report {
               + Comparisons.describe(u.group())
               + " has no baseline group "
               + Comparisons.describe(u.baseline()));
+    }
+    IncrementalRun.Summary inc = ev.incremental();
+    if (inc != null) {
+      out.println(
+          "incremental: this run added "
+              + inc.filesAdded()
+              + " files, "
+              + inc.rowsAdded()
+              + " rows; the kept states hold "
+              + inc.filesTotal()
+              + " files, "
+              + inc.rowsTotal()
+              + " rows"
+              + (inc.lateRowsTotal() > 0
+                  ? "; " + inc.lateRowsTotal() + " late rows were not evaluated"
+                  : "")
+              + (inc.watermark() != null
+                  ? "; windows ending by " + inc.watermark() + " are final"
+                  : ""));
     }
   }
 

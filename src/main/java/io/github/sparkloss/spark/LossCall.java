@@ -25,6 +25,7 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
@@ -50,6 +51,7 @@ final class LossCall implements Serializable {
   private final Output output;
   private final transient List<Expression> argExprs;
   private final transient Expression sampleWeightExpr;
+  private final transient Expression stateExpr;
   private final BoundLoss bound;
   private final RowReader rowReader;
   private final DataType[] deliveredTypes;
@@ -67,12 +69,19 @@ final class LossCall implements Serializable {
     LossOptions options;
     if (typed != null) {
       // Built in Java: the arguments are the columns, in order, and the options come typed.
-      int columns = params.size() + (typed.sampleWeight() ? 1 : 0);
-      if (args.size() != columns + 1 || !typed.options().loss().equals(loss)) {
+      int columns = params.size() + (typed.sampleWeight() ? 1 : 0) + (typed.resume() ? 1 : 0);
+      if (args.size() != columns + 1
+          || !typed.options().loss().equals(loss)
+          || (typed.resume() && output != Output.STATS)) {
         throw new IllegalArgumentException(fn + ": typed options of another call: " + args);
       }
       this.argExprs = new ArrayList<>(args.subList(0, params.size()));
       this.sampleWeightExpr = typed.sampleWeight() ? args.get(params.size()) : null;
+      this.stateExpr = typed.resume() ? args.get(columns - 1) : null;
+      if (stateExpr != null && !DataTypes.BinaryType.equals(stateExpr.dataType())) {
+        throw new IllegalArgumentException(
+            fn + ": kept states must be binary, not " + stateExpr.dataType().simpleString());
+      }
       perClass = typed.perClass() || output == Output.PER_CLASS;
       options = checkReduction(fn, typed.options());
     } else {
@@ -86,6 +95,7 @@ final class LossCall implements Serializable {
         argExprs.add(e);
       }
       this.sampleWeightExpr = named.remove(SAMPLE_WEIGHT);
+      this.stateExpr = null;
       perClass = perClass(fn, named.remove(PER_CLASS));
       options = options(fn, named);
     }
@@ -139,7 +149,9 @@ final class LossCall implements Serializable {
       types.add(e.dataType());
     }
     this.deliveredTypes = types.toArray(new DataType[0]);
-    this.hash = Objects.hash(loss, output, bound.perClass(), bound.options(), bound.columns());
+    this.hash =
+        Objects.hash(
+            loss, output, bound.perClass(), bound.options(), bound.columns(), stateExpr != null);
   }
 
   /** Parses and binds a call; every problem is a {@link LossException} naming what was wrong. */
@@ -437,7 +449,20 @@ final class LossCall implements Serializable {
     if (sampleWeightExpr != null) {
       c.add(sampleWeightExpr);
     }
+    if (stateExpr != null) {
+      c.add(stateExpr);
+    }
     return c;
+  }
+
+  /** Whether the call resumes from kept partial states ({@link ResumableAggregate}). */
+  boolean resumes() {
+    return stateExpr != null;
+  }
+
+  /** The position of the kept state among {@link #children()}. */
+  int stateOrdinal() {
+    return children().size() - 1;
   }
 
   boolean isRowFunction() {
@@ -459,6 +484,7 @@ final class LossCall implements Serializable {
         && bound.perClass() == c.bound.perClass()
         && bound.options().equals(c.bound.options())
         && bound.columns().equals(c.bound.columns())
+        && resumes() == c.resumes()
         && Arrays.equals(deliveredTypes, c.deliveredTypes);
   }
 

@@ -74,11 +74,43 @@ public final class LossFunctions {
     if (sampleWeight != null) {
       args.add(sampleWeight);
     }
-    TypedOptions typed = new TypedOptions(options, perClass, sampleWeight != null);
+    TypedOptions typed = new TypedOptions(options, perClass, sampleWeight != null, false);
     args.add(SparkShim.column(typed.expression()));
     return functions.call_function(
         output.functionName(options.loss()), args.toArray(new Column[0]));
   }
+
+  /**
+   * The stats of a loss that resume from kept partial states: over rows whose {@code state} column
+   * is null it reads the loss's columns as {@code _stats} does; a row with a state (the binary form
+   * of {@link io.github.sparkloss.state.LossState}) is merged instead. The result is {@code
+   * struct<result: (the stats), state: binary>}, the stats and the merged state to keep.
+   *
+   * @param sampleWeight the sample-weight column, or null
+   */
+  public static Column resumable(
+      LossOptions options,
+      List<Column> arguments,
+      Column sampleWeight,
+      boolean perClass,
+      Column state) {
+    List<Column> args = new ArrayList<>(arguments);
+    if (sampleWeight != null) {
+      args.add(sampleWeight);
+    }
+    args.add(state);
+    TypedOptions typed = new TypedOptions(options, perClass, sampleWeight != null, true);
+    args.add(SparkShim.column(typed.expression()));
+    return functions.call_function(
+        Output.STATS.functionName(options.loss()), args.toArray(new Column[0]));
+  }
+
+  /** How the message of a kept state that cannot be resumed from begins, after the function. */
+  public static final String CANNOT_RESUME = ResumableAggregate.CANNOT_RESUME;
+
+  /** The type of {@link #resumable}'s result. */
+  public static final org.apache.spark.sql.types.StructType RESUMABLE_TYPE =
+      ResumableAggregate.RESULT_TYPE;
 
   /** Builds the Catalyst expression of one call. */
   static Expression build(Loss loss, Output output, List<Expression> args) {
@@ -86,6 +118,9 @@ public final class LossFunctions {
     List<Expression> children = call.children();
     if (call.isRowFunction()) {
       return new LossRowExpression(new LossRowFunction(call), children);
+    }
+    if (call.resumes()) {
+      return new LossAggregator<>(new ResumableAggregate(call), children, 0, 0);
     }
     return new LossAggregator<>(new LossAggregate(call), children, 0, 0);
   }

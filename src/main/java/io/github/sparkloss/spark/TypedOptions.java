@@ -14,9 +14,11 @@ import org.apache.spark.sql.types.ObjectType;
  *
  * @param options the loss and its validated options
  * @param perClass whether the stats keep the per-class breakdown
- * @param sampleWeight whether the argument before this one is the sample-weight column
+ * @param sampleWeight whether a sample-weight column follows the loss's columns
+ * @param resume whether the argument before this one is a binary column of kept partial states that
+ *     the stats merge instead of reading a row ({@link ResumableAggregate})
  */
-record TypedOptions(LossOptions options, boolean perClass, boolean sampleWeight)
+record TypedOptions(LossOptions options, boolean perClass, boolean sampleWeight, boolean resume)
     implements Serializable {
   private static final ObjectType TYPE = new ObjectType(TypedOptions.class);
 

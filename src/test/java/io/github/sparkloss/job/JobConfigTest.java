@@ -252,7 +252,8 @@ class JobConfigTest {
   }
 
   private static final String TOP =
-      "; expected one of compare, confidence, group_by, input, metrics, on_bad_row, output";
+      "; expected one of compare, confidence, group_by, incremental, input, metrics, on_bad_row,"
+          + " output, window";
   private static final String METRIC =
       "; expected one of confidence, ignore_index, input, input_kind, label_smoothing, loss, name, per_class,"
           + " reduction, sample_weight, target, weight";
@@ -274,11 +275,11 @@ class JobConfigTest {
         Arguments.of(
             minimal(CE) + "input.fromat = csv\n",
             "unknown key 'input.fromat' (did you mean 'format'?); expected one of format, options,"
-                + " path"),
+                + " path, schema"),
         Arguments.of(
             minimal(CE) + "input.option { header = true }\n",
             "unknown key 'input.option' (did you mean 'options'?); expected one of format,"
-                + " options, path"),
+                + " options, path, schema"),
         Arguments.of(
             minimal(CE) + "output.reports = x\n",
             "unknown key 'output.reports' (did you mean 'report'?); expected one of html, report, rows"),
@@ -573,7 +574,72 @@ class JobConfigTest {
                 + "metrics = ["
                 + ceRow
                 + "]\noutput { report = r, rows { path = p, keep = id } }\n",
-            "output.rows.keep must be a list of column names"));
+            "output.rows.keep must be a list of column names"),
+        Arguments.of(
+            minimal(CE) + "window { column = ts, duration = \"1 month\" }\n",
+            "window.duration '1 month' is not a duration; expected a number and a unit"
+                + " (microseconds to weeks), as in '1 day' or '10 minutes'"),
+        Arguments.of(
+            minimal(CE) + "window { column = ts, duration = \"0 days\" }\n",
+            "window.duration '0 days' must be longer than zero"),
+        Arguments.of(
+            minimal(CE) + "window { duration = \"1 day\" }\n", "missing key 'window.column'"),
+        Arguments.of(
+            minimal(CE) + "group_by = [window_end]\nwindow { column = ts, duration = 1h }\n",
+            "window.duration '1h' is not a duration; expected a number and a unit"
+                + " (microseconds to weeks), as in '1 day' or '10 minutes'"),
+        Arguments.of(
+            minimal(CE)
+                + "group_by = [model, WINDOW_START]\nwindow { column = ts, duration = \"1"
+                + " day\" }\n",
+            "group_by column 'window_start' clashes with the column of that name the window adds"),
+        Arguments.of(
+            minimal(CE) + "window { column = ts, duration = \"1 day\", watermark = \"2 days\" }\n",
+            "window.watermark applies to incremental runs only: a full run reads every row, so no"
+                + " window is final before it ends; add incremental { checkpoint = ... } or remove"
+                + " the watermark"),
+        Arguments.of(
+            minimal(CE) + "incremental { trigger = \"1 minute\" }\n",
+            "missing key 'incremental.checkpoint'"),
+        Arguments.of(
+            minimal(CE) + "incremental { checkpoint = cp, trigger = often }\n",
+            "incremental.trigger 'often' is not a duration; expected a number and a unit"
+                + " (microseconds to weeks), as in '1 day' or '10 minutes'"),
+        Arguments.of(
+            minimal(CE) + "incremental { checkpoint = cp, every = 1 }\n",
+            "unknown key 'incremental.every'; expected one of checkpoint, trigger"),
+        Arguments.of(
+            "input.path = [a, b]\nmetrics = ["
+                + CE
+                + "]\n"
+                + OUTPUT
+                + "incremental.checkpoint = cp\n",
+            "incremental runs read one input directory, not 2 paths; put the files under one"
+                + " directory"),
+        Arguments.of(
+            INPUT
+                + "metrics = ["
+                + ceRow
+                + "]\noutput { report = r, rows { path = p } }\nincremental.checkpoint = cp\n",
+            "metric 'ce_row' has reduction 'none', but incremental runs keep aggregates only;"
+                + " evaluate per-row losses with a config without incremental"));
+  }
+
+  @Test
+  void windowAndIncrementalSections() {
+    JobConfig cfg =
+        parse(
+            minimal(CE)
+                + "group_by = [model]\n"
+                + "window { column = ts, duration = \"1 hour 30 minutes\", watermark = \"2"
+                + " days\" }\n"
+                + "incremental.checkpoint = cp\n");
+    assertThat(cfg.keys()).containsExactly("window_start", "window_end", "model");
+    assertThat(cfg.groupBy()).containsExactly("model");
+    assertThat(cfg.window().durationMicros()).isEqualTo(5_400_000_000L);
+    assertThat(cfg.window().watermarkMicros()).isEqualTo(172_800_000_000L);
+    assertThat(cfg.incremental()).isEqualTo(new JobConfig.Incremental("cp", "1 minute"));
+    assertThat(parse(minimal(CE)).keys()).isEmpty();
   }
 
   @ParameterizedTest(name = "{1}")

@@ -976,11 +976,11 @@ class LossEvalJobTest extends SparkTestBase {
     assertThat(JobHarness.run().failedWithOneLine())
         .isEqualTo(
             "loss-eval: Missing required option: '--config=FILE' (usage: loss-eval --config FILE"
-                + " [--overwrite])");
+                + " [--overwrite] [--follow])");
     assertThat(JobHarness.run("--config", "x.conf", "--bogus").failedWithOneLine())
         .isEqualTo(
             "loss-eval: Unknown option: '--bogus' (usage: loss-eval --config FILE"
-                + " [--overwrite])");
+                + " [--overwrite] [--follow])");
     JobHarness.Result help = JobHarness.run("--help");
     assertThat(help.exit()).isZero();
     assertThat(help.err()).isEmpty();

@@ -224,6 +224,19 @@ class ZeppelinNoteTest {
     Paragraph about = paragraphs.get(at - 1);
     assertThat(about.interpreter()).isEqualTo("md");
     assertThat(about.script()).contains("std_error", "ci_low", "ci_high", "confidence");
+
+    // The last paragraph shows the streaming form: windows, a watermark, update and append modes.
+    Paragraph streaming = paragraphs.get(paragraphs.size() - 1);
+    assertThat(streaming.interpreter()).isEqualTo("md");
+    assertThat(streaming.script())
+        .contains(
+            "readStream",
+            ".withWatermark(\"ts\", \"2 hours\")",
+            ".groupBy(window($\"ts\", \"10 minutes\"), $\"model\")",
+            "cross_entropy_stats(logits, label, per_class => true)",
+            "outputMode(\"update\")",
+            "outputMode(\"append\")",
+            "incremental { checkpoint = ... }");
   }
 
   @Test
