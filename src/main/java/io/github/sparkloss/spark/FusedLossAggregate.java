@@ -41,6 +41,13 @@ final class FusedLossAggregate
 
   private final LossCall[] calls;
   private final RowReader[] readers;
+
+  /**
+   * For each loss, the position of its kept states among the inputs, or -1 ({@link
+   * ResumableAggregate}).
+   */
+  private final int[] stateOrdinals;
+
   private final DataType[] inputTypes;
 
   private transient RowInput[] rows;
@@ -54,8 +61,11 @@ final class FusedLossAggregate
   FusedLossAggregate(List<LossCall> calls, List<int[]> ordinals, DataType[] inputTypes) {
     this.calls = calls.toArray(new LossCall[0]);
     this.readers = new RowReader[this.calls.length];
+    this.stateOrdinals = new int[this.calls.length];
     for (int i = 0; i < readers.length; i++) {
-      readers[i] = this.calls[i].rowReader().at(ordinals.get(i));
+      int[] at = ordinals.get(i);
+      readers[i] = this.calls[i].rowReader().at(at);
+      stateOrdinals[i] = this.calls[i].resumes() ? at[this.calls[i].stateOrdinal()] : -1;
     }
     this.inputTypes = inputTypes.clone();
   }
@@ -80,7 +90,10 @@ final class FusedLossAggregate
     for (int i = 0; i < calls.length; i++) {
       Output output = calls[i].output();
       fields[i] =
-          DataTypes.createStructField("_" + (i + 1), Results.type(output), output != Output.VALUE);
+          calls[i].resumes()
+              ? DataTypes.createStructField("_" + (i + 1), ResumableAggregate.RESULT_TYPE, false)
+              : DataTypes.createStructField(
+                  "_" + (i + 1), Results.type(output), output != Output.VALUE);
     }
     return new StructType(fields);
   }
@@ -109,6 +122,14 @@ final class FusedLossAggregate
     }
     decoded.nextRow();
     for (int i = 0; i < calls.length; i++) {
+      int kept = stateOrdinals[i];
+      if (kept >= 0 && !in.isNullAt(kept)) {
+        state.states[i] =
+            calls[i]
+                .bound()
+                .merge(state.states[i], ResumableAggregate.kept(calls[i], in.getBinary(kept)));
+        continue;
+      }
       RowReader reader = readers[i];
       RowInput r = rs[i];
       LossAggregate.add(calls[i].bound(), reader, reader.read(in, r, decoded), state.states[i], r);
@@ -162,7 +183,10 @@ final class FusedLossAggregate
   public InternalRow produceResult(States state) {
     Object[] values = new Object[calls.length];
     for (int i = 0; i < calls.length; i++) {
-      values[i] = LossAggregate.result(calls[i], state.states[i]);
+      values[i] =
+          calls[i].resumes()
+              ? ResumableAggregate.result(calls[i], state.states[i])
+              : LossAggregate.result(calls[i], state.states[i]);
     }
     return new GenericInternalRow(values);
   }

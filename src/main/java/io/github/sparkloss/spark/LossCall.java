@@ -52,6 +52,10 @@ final class LossCall implements Serializable {
   private final transient List<Expression> argExprs;
   private final transient Expression sampleWeightExpr;
   private final transient Expression stateExpr;
+
+  /** Whether the call resumes from kept states; kept apart from the transient expression. */
+  private final boolean resumes;
+
   private final BoundLoss bound;
   private final RowReader rowReader;
   private final DataType[] deliveredTypes;
@@ -78,6 +82,7 @@ final class LossCall implements Serializable {
       this.argExprs = new ArrayList<>(args.subList(0, params.size()));
       this.sampleWeightExpr = typed.sampleWeight() ? args.get(params.size()) : null;
       this.stateExpr = typed.resume() ? args.get(columns - 1) : null;
+      this.resumes = typed.resume();
       if (stateExpr != null && !DataTypes.BinaryType.equals(stateExpr.dataType())) {
         throw new IllegalArgumentException(
             fn + ": kept states must be binary, not " + stateExpr.dataType().simpleString());
@@ -96,6 +101,7 @@ final class LossCall implements Serializable {
       }
       this.sampleWeightExpr = named.remove(SAMPLE_WEIGHT);
       this.stateExpr = null;
+      this.resumes = false;
       perClass = perClass(fn, named.remove(PER_CLASS));
       options = options(fn, named);
     }
@@ -150,8 +156,7 @@ final class LossCall implements Serializable {
     }
     this.deliveredTypes = types.toArray(new DataType[0]);
     this.hash =
-        Objects.hash(
-            loss, output, bound.perClass(), bound.options(), bound.columns(), stateExpr != null);
+        Objects.hash(loss, output, bound.perClass(), bound.options(), bound.columns(), resumes);
   }
 
   /** Parses and binds a call; every problem is a {@link LossException} naming what was wrong. */
@@ -457,7 +462,7 @@ final class LossCall implements Serializable {
 
   /** Whether the call resumes from kept partial states ({@link ResumableAggregate}). */
   boolean resumes() {
-    return stateExpr != null;
+    return resumes;
   }
 
   /** The position of the kept state among {@link #children()}. */

@@ -82,7 +82,7 @@ final class ResumableAggregate
   @Override
   public LossState update(LossState state, InternalRow in) {
     if (!in.isNullAt(stateOrdinal)) {
-      return bound.merge(state, fromBytes(in.getBinary(stateOrdinal)));
+      return bound.merge(state, kept(call, in.getBinary(stateOrdinal)));
     }
     RowInput r = row;
     if (r == null) {
@@ -99,6 +99,11 @@ final class ResumableAggregate
 
   @Override
   public InternalRow produceResult(LossState state) {
+    return result(call, state);
+  }
+
+  /** The result of a resumable {@code call}: its stats and the state to keep. */
+  static InternalRow result(LossCall call, LossState state) {
     return new GenericInternalRow(new Object[] {LossAggregate.result(call, state), toBytes(state)});
   }
 
@@ -127,7 +132,7 @@ final class ResumableAggregate
    * Reads a kept state; one of another format version, or one that does not fit this call, is
    * refused with a message naming the function, never merged into a wrong number.
    */
-  private LossState fromBytes(byte[] bytes) {
+  static LossState kept(LossCall call, byte[] bytes) {
     LossState kept;
     try {
       kept = LossState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
@@ -135,7 +140,7 @@ final class ResumableAggregate
       throw new io.github.sparkloss.options.LossException(
           call.functionName(), CANNOT_RESUME + ": " + e.getMessage());
     }
-    if (!bound.fits(kept)) {
+    if (!call.bound().fits(kept)) {
       throw new io.github.sparkloss.options.LossException(
           call.functionName(),
           CANNOT_RESUME
@@ -153,5 +158,10 @@ final class ResumableAggregate
   @Override
   public int hashCode() {
     return 31 * call.hashCode() + 1;
+  }
+
+  /** The call this aggregate evaluates. */
+  LossCall call() {
+    return call;
   }
 }

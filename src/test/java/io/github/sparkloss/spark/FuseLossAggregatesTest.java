@@ -180,6 +180,69 @@ class FuseLossAggregatesTest extends SparkTestBase {
     assertThat(fusedRows).hasSize(3).isEqualTo(separate.collectAsList());
   }
 
+  /**
+   * Resumable stats (incremental runs) fuse with each other and with plain calls: new rows are read
+   * once for all, kept states are merged per call, and every result, kept state included, is that
+   * of separate aggregates.
+   */
+  @Test
+  void resumableCallsAreFusedAndResumeAsSeparateOnes() {
+    io.github.sparkloss.options.LossOptions ce =
+        io.github.sparkloss.options.LossOptions.defaults(
+            io.github.sparkloss.loss.Loss.fromSqlName("cross_entropy"));
+    io.github.sparkloss.options.LossOptions kl =
+        io.github.sparkloss.options.LossOptions.defaults(
+            io.github.sparkloss.loss.Loss.fromSqlName("kl_div"));
+    // First the states of rows with grp < 2, then those merged with the rows of grp 2.
+    Column noState = org.apache.spark.sql.functions.lit(null).cast(DataTypes.BinaryType);
+    java.util.function.Function<Column, Column[]> metrics =
+        state ->
+            new Column[] {
+              LossFunctions.resumable(ce, List.of(col("dlogits"), col("label")), null, true, state)
+                  .as("a"),
+              LossFunctions.resumable(
+                      kl, List.of(col("dlogits"), col("target")), col("sw"), false, state)
+                  .as("b"),
+              SparkLoss.crossEntropy(col("dlogits"), col("label")).value().as("c")
+            };
+    Dataset<Row> first =
+        spark
+            .table("fz")
+            .where("grp < 2")
+            .groupBy()
+            .agg(metrics.apply(noState)[0], metrics.apply(noState)[1]);
+    assertThat(fusedAggregates(first)).isEqualTo(1);
+    Row kept = first.collectAsList().get(0);
+    Dataset<Row> fz = spark.table("fz");
+    List<Column> keptRow = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : fz.schema().fields()) {
+      keptRow.add(org.apache.spark.sql.functions.lit(null).cast(f.dataType()).as(f.name()));
+    }
+    keptRow.add(org.apache.spark.sql.functions.lit(kept.getStruct(0).get(1)).as("s"));
+    Dataset<Row> resumed =
+        fz.where("grp = 2")
+            .withColumn("s", noState)
+            .unionByName(fz.limit(1).select(keptRow.toArray(new Column[0])));
+    Column state = col("s");
+    Column[] m = metrics.apply(state);
+    Dataset<Row> fusedDf = resumed.groupBy().agg(m[0], m[2]);
+    assertThat(fusedAggregates(fusedDf)).isEqualTo(1);
+    Row fused = fusedDf.collectAsList().get(0);
+    spark.conf().set(FuseLossAggregates.ENABLED, "false");
+    Row separate = resumed.groupBy().agg(m[0], m[2]).collectAsList().get(0);
+    Row whole =
+        spark
+            .table("fz")
+            .groupBy()
+            .agg(metrics.apply(noState)[0], metrics.apply(noState)[2])
+            .collectAsList()
+            .get(0);
+    assertThat(fused).isEqualTo(separate);
+    // Resumed from the kept state of grp 0 and 1, the stats and the state are those of all rows.
+    assertThat(fused.getStruct(0).get(0)).isEqualTo(whole.getStruct(0).get(0));
+    assertThat((byte[]) fused.getStruct(0).get(1)).isEqualTo((byte[]) whole.getStruct(0).get(1));
+  }
+
   @Test
   void aBadRowFailsWithTheSameMessage() {
     String sql = "SELECT kl_div(dlogits, target), cross_entropy(logits, label) FROM fz";
