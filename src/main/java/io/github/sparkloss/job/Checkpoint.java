@@ -374,6 +374,22 @@ final class Checkpoint {
     writeJson(new Path(root, "reported"), m);
   }
 
+  /**
+   * Records, before the report is written, that the config's report is this checkpoint's, so that a
+   * run that dies before {@link #markReported} may replace the report it wrote.
+   */
+  void claimReport() throws IOException {
+    if (!ownsReport()) {
+      markReported(reported());
+    }
+  }
+
+  /** Whether the config's report exists. */
+  boolean reportExists() throws IOException {
+    Path p = new Path(cfg.reportPath());
+    return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> readJson(Path p) throws IOException {
     try (InputStream in = fs.open(p)) {

@@ -128,9 +128,13 @@ final class IncrementalRun {
     columns = usedColumns();
     analyze(Columns.keyed(empty, cfg));
     startVersion = checkpoint.latest(Long.MAX_VALUE);
-    if (startVersion != null && startVersion.batch() != checkpoint.reported()) {
-      // The states of an earlier run that stopped before its report: report them first.
+    boolean caughtUp = false;
+    if (startVersion != null
+        && (startVersion.batch() != checkpoint.reported() || !checkpoint.reportExists())) {
+      // The states of an earlier run that stopped before its report (or a report since deleted):
+      // report them first.
       writeReport(startVersion);
+      caughtUp = true;
     }
 
     DataStreamReader reader =
@@ -162,7 +166,7 @@ final class IncrementalRun {
                   ? ""
                   : "; the report "
                       + cfg.reportPath()
-                      + " is unchanged ("
+                      + (caughtUp ? " now shows the kept states (" : " is unchanged (")
                       + latest.filesTotal()
                       + " files, "
                       + latest.rowsTotal()
@@ -442,6 +446,8 @@ final class IncrementalRun {
     try (Outputs outputs = outputs()) {
       outputs.checkTargets();
       double elapsed = (System.nanoTime() - startNanos) / 1e9;
+      // Claimed first: a run that dies between the two may still replace the report it wrote.
+      checkpoint.claimReport();
       outputs.commit(Report.json(cfg, evaluation, spark.version(), elapsed));
       checkpoint.markReported(version.batch());
       Report.printTable(out, cfg, evaluation);

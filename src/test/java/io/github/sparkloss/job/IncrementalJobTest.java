@@ -191,6 +191,11 @@ class IncrementalJobTest extends SparkTestBase {
         .contains("is unchanged (6 files, " + 6 * FILE_ROWS + " rows)");
     assertThat(Files.readAllBytes(work.resolve("report.json"))).isEqualTo(before);
     assertThat(JobHarness.listing(cp)).isEqualTo(checkpointBefore);
+
+    // A deleted report is written again from the kept states.
+    Files.delete(work.resolve("report.json"));
+    assertThat(run(inc).succeeded().out()).contains("now shows the kept states");
+    assertThat(comparable(work.resolve("report.json"))).isEqualTo(fullRun(in, groups));
   }
 
   @Test
@@ -207,13 +212,17 @@ class IncrementalJobTest extends SparkTestBase {
                 "format = parquet }", "format = parquet, options { maxFilesPerTrigger = 1 } }");
     run(inc).succeeded();
     // The crash: batch 2's states were kept, but Spark never recorded the batch done, and the
-    // report was not written.
+    // report still shows batch 1.
     Files.delete(cp.resolve("stream/commits/2"));
     Files.deleteIfExists(cp.resolve("stream/commits/.2.crc"));
-    Files.delete(cp.resolve("reported"));
-    Files.delete(work.resolve("report.json"));
+    Files.writeString(
+        cp.resolve("reported"),
+        "{\"batch\": 1, \"report\": " + q(work.resolve("report.json")) + "}");
+    Files.deleteIfExists(cp.resolve(".reported.crc"));
     JobHarness.Result res = run(inc).succeeded();
-    assertThat(res.out()).contains("batch 2: already kept, not applied again");
+    assertThat(res.out())
+        .contains("batch 2: already kept, not applied again")
+        .contains("the report " + work.resolve("report.json") + " now shows the kept states");
     assertThat(comparable(work.resolve("report.json")))
         .isEqualTo(fullRun(in, "group_by = [model]"));
     assertThat(JobHarness.readJson(work.resolve("report.json")).at("/input/rows").asLong())
@@ -274,6 +283,23 @@ class IncrementalJobTest extends SparkTestBase {
         .contains("label_smoothing => 0.2")
         .contains("metric 'mse' was added (mse_loss(input = binary_prob, target = binary_label, ");
     assertThat(JobHarness.listing(cp)).isEqualTo(kept);
+
+    // A checkpoint of another format is refused, naming both formats.
+    Path meta = cp.resolve("sparkloss.json");
+    try {
+      Files.writeString(
+          meta,
+          Files.readString(meta).replace("\"checkpoint_format\" : 1", "\"checkpoint_format\" : 7"));
+      Files.deleteIfExists(cp.resolve(".sparkloss.json.crc"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(run(config(in, cp, "report.json", "group_by = [model]")).failedWithOneLine())
+        .startsWith(
+            "loss-eval: incremental.checkpoint file:"
+                + cp
+                + " was written in checkpoint format 7 (by sparkloss ")
+        .endsWith(") reads format 1; start over with a new checkpoint directory");
   }
 
   @Test
