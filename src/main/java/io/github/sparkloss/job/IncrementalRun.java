@@ -250,7 +250,8 @@ final class IncrementalRun {
         return;
       }
       Checkpoint.Version previous = checkpoint.latest(batchId);
-      Checkpoint.Version next = merge(batch, batchId, previous);
+      Checkpoint.Version next =
+          withAdaptiveExecution(batch.sparkSession(), () -> merge(batch, batchId, previous));
       out.println(
           "batch "
               + batchId
@@ -272,6 +273,33 @@ final class IncrementalRun {
       }
     } finally {
       applying.unlock();
+    }
+  }
+
+  /** Work that may throw. */
+  private interface Work<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs the batch's own jobs with adaptive query execution, which a streaming query's session
+   * turns off (stateful operators need fixed partitions; these jobs have none): shuffles then take
+   * as many partitions as the data needs instead of {@code spark.sql.shuffle.partitions} each,
+   * which for a small batch are mostly empty tasks. The session's settings are put back afterwards.
+   */
+  private static <T> T withAdaptiveExecution(SparkSession session, Work<T> work)
+      throws IOException {
+    String key = "spark.sql.adaptive.enabled";
+    String before = session.conf().get(key, null);
+    session.conf().set(key, "true");
+    try {
+      return work.run();
+    } finally {
+      if (before == null) {
+        session.conf().unset(key);
+      } else {
+        session.conf().set(key, before);
+      }
     }
   }
 
