@@ -111,6 +111,12 @@ final class Checkpoint {
                 + FORMAT
                 + "; start over with a new checkpoint directory");
       }
+      cleanTemporary();
+      if (latest(Long.MAX_VALUE) == null) {
+        // No batch was kept yet (the first run failed): nothing to mix, so this config starts it.
+        fs.delete(meta, false);
+        return;
+      }
       List<String> differences = differences(kept, describe((StructType) null));
       if (!differences.isEmpty()) {
         throw new JobException(
@@ -123,7 +129,6 @@ final class Checkpoint {
       }
       Object s = kept.get("schema");
       schema = s == null ? null : (StructType) DataType.fromJson(String.valueOf(s));
-      cleanTemporary();
       return;
     }
     if (fs.exists(root)) {
@@ -184,7 +189,8 @@ final class Checkpoint {
 
   /**
    * A metric as its kept states depend on it: the loss, its columns and every option except
-   * confidence, which only sets the interval computed from the states.
+   * confidence, which only sets the interval computed from the states, and on_bad_row, which only
+   * decides whether a later bad row fails the run or is counted.
    */
   static String describe(JobConfig.Metric m) {
     StringBuilder sb = new StringBuilder(m.loss().sqlName()).append('(');
@@ -201,7 +207,7 @@ final class Checkpoint {
         .namedArguments()
         .forEach(
             (k, v) -> {
-              if (!k.equals("confidence")) {
+              if (!k.equals("confidence") && !k.equals("on_bad_row")) {
                 sb.append(", ").append(k).append(" => ").append(LossOptions.describe(v));
               }
             });

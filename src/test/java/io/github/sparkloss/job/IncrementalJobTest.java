@@ -257,6 +257,12 @@ class IncrementalJobTest extends SparkTestBase {
     Path in = work.resolve("in");
     Path cp = work.resolve("cp");
     arrive(in, 0);
+    // A first run that failed kept no states: the next config is free to differ.
+    assertThat(
+            run(config(in, cp, "report.json", "group_by = [model]")
+                    .replace("input = logits,", "input = logitz,"))
+                .failedWithOneLine())
+        .startsWith("loss-eval: column 'logitz' named by metrics[0] (ce).input does not exist");
     run(config(in, cp, "report.json", "group_by = [model]")).succeeded();
     List<String> kept = JobHarness.listing(cp);
     String line = run(config(in, cp, "report.json", "group_by = [model, day]")).failedWithOneLine();
