@@ -284,7 +284,7 @@ public final class ExactSum {
   }
 
   /** A wide accumulator of the same value and specials; this one is not changed. */
-  private ExactSum wideCopy() {
+  ExactSum wideCopy() {
     ExactSum c = copy();
     c.widen();
     return c;
