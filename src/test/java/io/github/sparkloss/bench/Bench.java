@@ -132,11 +132,12 @@ public final class Bench {
           "  --e2e-rows N        rows of its synthetic prediction log (default 5000000)",
           "  --profile-query Q   only run query Q (table t_cached: first type and C, --rows rows)",
           "                      in a loop for --profile-seconds (default 60), for JFR",
-          "scripts/bench --baseline REV [--rounds N] [flags]",
+          "scripts/bench --baseline REV [--rounds N] [--same-bench] [flags]",
           "                      before/after: builds git revision REV apart, then runs these",
           "                      flags on REV and on the working tree alternately, N rounds",
           "                      (default 5) of one JVM each, and prints per variant both medians",
-          "                      and the median per-round ratio (see scripts/bench)");
+          "                      and the median per-round ratio (see scripts/bench); with",
+          "                      --same-bench both sides run this benchmark code");
 
   /** Written by the kernel loops so the JIT cannot drop the work. */
   private static volatile double sink;
