@@ -20,12 +20,17 @@ import java.io.ObjectOutput;
  *
  * <p>The state knows nothing of the loss or of the engine; {@code BoundLoss} decides what each row
  * adds. Its serialized form starts with a version byte and is validated when read back.
+ *
+ * <p><b>Size.</b> A state that saw few rows is small, in memory and serialized: its sums stay in
+ * {@link ExactSum}'s small form, and a per-class state keeps partials only for the classes it saw.
+ * The serialized form writes counters as variable-length integers and sums in {@link
+ * ExactSum#writeCompactTo compact form}: a cross_entropy state of one row takes 25 bytes.
  */
 public final class LossState implements Externalizable {
   private static final long serialVersionUID = 1L;
 
   /** Version byte of the serialized form. */
-  public static final byte FORMAT_VERSION = 2;
+  public static final byte FORMAT_VERSION = 3;
 
   /** The largest class count a per-class state accepts (sanity bound on deserialization). */
   public static final int MAX_CLASSES = 1 << 24;
@@ -38,9 +43,47 @@ public final class LossState implements Externalizable {
   private long nullRows;
   private long badRows;
   private int numClasses = -1;
-  private ExactSum[] classLoss;
-  private ExactSum[] classWeight;
-  private long[] classRows;
+
+  /** Per class (per-class states): the partials of the classes seen, null for the others. */
+  private ClassPartial[] classes;
+
+  /** One class's partials: its loss and denominator sums, its rows and its moments. */
+  private static final class ClassPartial {
+    ExactSum loss = new ExactSum();
+    ExactSum weight = new ExactSum();
+    long rows;
+
+    /** The moments of the class's own terms, or null when the state keeps none. */
+    Moments moments;
+
+    ClassPartial(boolean moments) {
+      this.moments = moments ? new Moments(false) : null;
+    }
+
+    void merge(ClassPartial other) {
+      loss.add(other.loss);
+      weight.add(other.weight);
+      rows += other.rows;
+      if (moments != null) {
+        moments.merge(other.moments);
+      }
+    }
+
+    /** Whether it holds nothing: the same as a class never seen. */
+    boolean isEmpty() {
+      return rows == 0
+          && loss.isZero()
+          && weight.isZero()
+          && (moments == null || moments.equals(new Moments(false)));
+    }
+
+    boolean sameAs(ClassPartial o) {
+      return loss.equals(o.loss)
+          && weight.equals(o.weight)
+          && rows == o.rows
+          && (moments == null || moments.equals(o.moments));
+    }
+  }
 
   /** What the state keeps for standard errors. */
   public enum Uncertainty {
@@ -54,9 +97,6 @@ public final class LossState implements Externalizable {
 
   private Uncertainty uncertainty = Uncertainty.NONE;
   private Moments moments;
-
-  /** Per class (per-class states with uncertainty): the moments of the class's own terms. */
-  private Moments[] classMoments;
 
   /** For deserialization only; use {@link #LossState(boolean)}. */
   public LossState() {}
@@ -95,7 +135,8 @@ public final class LossState implements Externalizable {
 
   /** Class {@code c}'s moments; per-class states with uncertainty only. */
   public Moments classMoments(int c) {
-    return classMoments[c];
+    ClassPartial p = classes[c];
+    return p == null ? new Moments(false) : p.moments;
   }
 
   /** Whether this state keeps per-class partials. */
@@ -125,19 +166,16 @@ public final class LossState implements Externalizable {
   }
 
   private void allocateClasses(int c) {
-    classLoss = new ExactSum[c];
-    classWeight = new ExactSum[c];
-    classRows = new long[c];
-    for (int i = 0; i < c; i++) {
-      classLoss[i] = new ExactSum();
-      classWeight[i] = new ExactSum();
+    classes = new ClassPartial[c];
+  }
+
+  /** Class {@code c}'s partials, made when the class is first seen. */
+  private ClassPartial entry(int c) {
+    ClassPartial p = classes[c];
+    if (p == null) {
+      p = classes[c] = new ClassPartial(uncertainty != Uncertainty.NONE);
     }
-    if (uncertainty != Uncertainty.NONE) {
-      classMoments = new Moments[c];
-      for (int i = 0; i < c; i++) {
-        classMoments[i] = new Moments(false);
-      }
-    }
+    return p;
   }
 
   /**
@@ -154,7 +192,7 @@ public final class LossState implements Externalizable {
 
   /** Adds to class {@code c}'s moments a row's share {@code a} of sample weight {@code s}. */
   public void addClassMoments(int c, double s, double a) {
-    classMoments[c].add(s, a);
+    entry(c).moments.add(s, a);
   }
 
   /** Adds one evaluated row's numerator term {@code s * l} and denominator term. */
@@ -166,14 +204,15 @@ public final class LossState implements Externalizable {
 
   /** Adds to class {@code c}'s partials: a row of that class (index targets). */
   public void addClassRow(int c, double lossTerm, double weightTerm) {
-    classLoss[c].add(lossTerm);
-    classWeight[c].add(weightTerm);
-    classRows[c]++;
+    ClassPartial p = entry(c);
+    p.loss.add(lossTerm);
+    p.weight.add(weightTerm);
+    p.rows++;
   }
 
   /** Adds to class {@code c}'s loss only: one element's term (element-wise losses). */
   public void addClassLoss(int c, double lossTerm) {
-    classLoss[c].add(lossTerm);
+    entry(c).loss.add(lossTerm);
   }
 
   public void countIgnored() {
@@ -209,13 +248,11 @@ public final class LossState implements Externalizable {
     ignoredRows += other.ignoredRows;
     nullRows += other.nullRows;
     badRows += other.badRows;
-    if (perClass && other.classLoss != null) {
+    if (perClass && other.classes != null) {
       for (int c = 0; c < numClasses; c++) {
-        classLoss[c].add(other.classLoss[c]);
-        classWeight[c].add(other.classWeight[c]);
-        classRows[c] += other.classRows[c];
-        if (classMoments != null) {
-          classMoments[c].merge(other.classMoments[c]);
+        ClassPartial o = other.classes[c];
+        if (o != null) {
+          entry(c).merge(o);
         }
       }
     }
@@ -264,38 +301,59 @@ public final class LossState implements Externalizable {
 
   /** Class {@code c}'s loss sum; per-class states only. */
   public double classLossSum(int c) {
-    return classLoss[c].doubleValue();
+    ClassPartial p = classes[c];
+    return p == null ? 0.0 : p.loss.doubleValue();
   }
 
   /** Class {@code c}'s denominator sum; per-class states only. */
   public double classWeightSum(int c) {
-    return classWeight[c].doubleValue();
+    ClassPartial p = classes[c];
+    return p == null ? 0.0 : p.weight.doubleValue();
   }
 
   /** Class {@code c}'s row count; per-class states only. */
   public long classRows(int c) {
-    return classRows[c];
+    ClassPartial p = classes[c];
+    return p == null ? 0 : p.rows;
   }
 
-  /** Writes the compact form: version byte, flags, counters, sums, per-class partials. */
+  /**
+   * Writes the compact form: the version byte (3); a flags byte (bit 0 per-class, bits 1-2 the
+   * uncertainty kind); rows, ignored_rows, null_rows, bad_rows and the class count plus one as
+   * unsigned variable-length integers (7 bits a byte, low first); the loss and denominator sums in
+   * {@link ExactSum#writeCompactTo compact form}; for a per-class state that saw rows, the number
+   * of classes seen, then for each, in increasing order, the gap from the previous class index
+   * (minus one), its two sums, its rows and its moments; then the moments.
+   */
   public void writeTo(DataOutput out) throws IOException {
     out.writeByte(FORMAT_VERSION);
-    out.writeBoolean(perClass);
-    out.writeByte(uncertainty.ordinal());
-    out.writeLong(rows);
-    out.writeLong(ignoredRows);
-    out.writeLong(nullRows);
-    out.writeLong(badRows);
-    out.writeInt(numClasses);
-    lossSum.writeTo(out);
-    weightSum.writeTo(out);
+    out.writeByte((perClass ? 1 : 0) | (uncertainty.ordinal() << 1));
+    writeVarLong(out, rows);
+    writeVarLong(out, ignoredRows);
+    writeVarLong(out, nullRows);
+    writeVarLong(out, badRows);
+    writeVarLong(out, numClasses + 1L);
+    lossSum.writeCompactTo(out);
+    weightSum.writeCompactTo(out);
     if (perClass && numClasses >= 0) {
+      int seen = 0;
+      for (ClassPartial p : classes) {
+        seen += p == null ? 0 : 1;
+      }
+      writeVarLong(out, seen);
+      int previous = -1;
       for (int c = 0; c < numClasses; c++) {
-        classLoss[c].writeTo(out);
-        classWeight[c].writeTo(out);
-        out.writeLong(classRows[c]);
-        if (classMoments != null) {
-          classMoments[c].writeTo(out);
+        ClassPartial p = classes[c];
+        if (p == null) {
+          continue;
+        }
+        writeVarLong(out, c - previous - 1);
+        previous = c;
+        p.loss.writeCompactTo(out);
+        p.weight.writeCompactTo(out);
+        writeVarLong(out, p.rows);
+        if (p.moments != null) {
+          p.moments.writeTo(out);
         }
       }
     }
@@ -317,37 +375,48 @@ public final class LossState implements Externalizable {
       throw new IOException(
           "LossState: unsupported serialized version " + version + ", expected " + FORMAT_VERSION);
     }
-    perClass = in.readBoolean();
-    int u = in.readByte();
-    if (u < 0 || u >= Uncertainty.values().length) {
+    int flags = in.readUnsignedByte();
+    int u = flags >>> 1;
+    if (u >= Uncertainty.values().length) {
       throw new IOException("LossState: unknown uncertainty kind " + u);
     }
+    perClass = (flags & 1) != 0;
     uncertainty = Uncertainty.values()[u];
     rows = readCount(in, "rows");
     ignoredRows = readCount(in, "ignored_rows");
     nullRows = readCount(in, "null_rows");
     badRows = readCount(in, "bad_rows");
-    int c = in.readInt();
-    if (c < -1 || c > MAX_CLASSES) {
+    long c = readVarLong(in, "class count") - 1;
+    if (c > MAX_CLASSES) {
       throw new IOException(
           "LossState: class count " + c + " is out of range [-1, " + MAX_CLASSES + "]");
     }
-    numClasses = c;
-    lossSum = ExactSum.readFrom(in);
-    weightSum = ExactSum.readFrom(in);
-    classLoss = null;
-    classWeight = null;
-    classRows = null;
-    classMoments = null;
+    numClasses = (int) c;
+    lossSum = ExactSum.readCompactFrom(in);
+    weightSum = ExactSum.readCompactFrom(in);
+    classes = null;
     if (perClass && c >= 0) {
-      allocateClasses(c);
-      for (int i = 0; i < c; i++) {
-        classLoss[i] = ExactSum.readFrom(in);
-        classWeight[i] = ExactSum.readFrom(in);
-        classRows[i] = readCount(in, "class rows");
-        if (classMoments != null) {
-          classMoments[i] = Moments.readFrom(in, false);
+      allocateClasses(numClasses);
+      long seen = readVarLong(in, "classes seen");
+      if (seen > numClasses) {
+        throw new IOException(
+            "LossState: " + seen + " classes seen of " + numClasses + "; expected at most that");
+      }
+      long index = -1;
+      for (long i = 0; i < seen; i++) {
+        index += readVarLong(in, "class index gap") + 1;
+        if (index >= numClasses) {
+          throw new IOException(
+              "LossState: class index " + index + " out of range for " + numClasses + " classes");
         }
+        ClassPartial p = new ClassPartial(false);
+        p.loss = ExactSum.readCompactFrom(in);
+        p.weight = ExactSum.readCompactFrom(in);
+        p.rows = readCount(in, "class rows");
+        if (uncertainty != Uncertainty.NONE) {
+          p.moments = Moments.readFrom(in, false);
+        }
+        classes[(int) index] = p;
       }
     }
     moments =
@@ -357,11 +426,29 @@ public final class LossState implements Externalizable {
   }
 
   private static long readCount(DataInput in, String what) throws IOException {
-    long v = in.readLong();
-    if (v < 0) {
-      throw new IOException("LossState: " + what + " count " + v + " is negative");
+    return readVarLong(in, what + " count");
+  }
+
+  /** Writes a non-negative long as 7-bit groups, lowest first, the high bit marking more. */
+  static void writeVarLong(DataOutput out, long v) throws IOException {
+    while ((v & ~0x7FL) != 0) {
+      out.writeByte((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
     }
-    return v;
+    out.writeByte((int) v);
+  }
+
+  /** Reads what {@link #writeVarLong} wrote: a non-negative long of at most 9 groups of 7 bits. */
+  static long readVarLong(DataInput in, String what) throws IOException {
+    long v = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+      int b = in.readUnsignedByte();
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new IOException("LossState: " + what + " is longer than 9 bytes; expected a long >= 0");
   }
 
   @Override
@@ -400,10 +487,11 @@ public final class LossState implements Externalizable {
     }
     if (perClass && numClasses >= 0) {
       for (int c = 0; c < numClasses; c++) {
-        if (!classLoss[c].equals(s.classLoss[c])
-            || !classWeight[c].equals(s.classWeight[c])
-            || classRows[c] != s.classRows[c]
-            || (classMoments != null && !classMoments[c].equals(s.classMoments[c]))) {
+        ClassPartial a = classes[c];
+        ClassPartial b = s.classes[c];
+        if (a == null || b == null
+            ? !(a == null ? b == null || b.isEmpty() : a.isEmpty())
+            : !a.sameAs(b)) {
           return false;
         }
       }

@@ -164,27 +164,30 @@ public final class Moments {
     return r < 0.0 ? 0.0 : r;
   }
 
-  /** Writes the sums (the reader knows {@link #ratio} from the state's flags). */
+  /**
+   * Writes the sums in {@link ExactSum#writeCompactTo compact form} (the reader knows {@link
+   * #ratio} from the state's flags).
+   */
   void writeTo(DataOutput out) throws IOException {
-    weights.writeTo(out);
-    first.writeTo(out);
-    second.writeTo(out);
+    weights.writeCompactTo(out);
+    first.writeCompactTo(out);
+    second.writeCompactTo(out);
     if (ratio) {
-      denominators.writeTo(out);
-      cross.writeTo(out);
-      denominatorSquares.writeTo(out);
+      denominators.writeCompactTo(out);
+      cross.writeCompactTo(out);
+      denominatorSquares.writeCompactTo(out);
     }
   }
 
   static Moments readFrom(DataInput in, boolean ratio) throws IOException {
     Moments m = new Moments(ratio);
-    m.weights = ExactSum.readFrom(in);
-    m.first = ExactSum.readFrom(in);
-    m.second = ExactSum.readFrom(in);
+    m.weights = ExactSum.readCompactFrom(in);
+    m.first = ExactSum.readCompactFrom(in);
+    m.second = ExactSum.readCompactFrom(in);
     if (ratio) {
-      m.denominators = ExactSum.readFrom(in);
-      m.cross = ExactSum.readFrom(in);
-      m.denominatorSquares = ExactSum.readFrom(in);
+      m.denominators = ExactSum.readCompactFrom(in);
+      m.cross = ExactSum.readCompactFrom(in);
+      m.denominatorSquares = ExactSum.readCompactFrom(in);
     }
     return m;
   }

@@ -28,14 +28,19 @@ import java.util.Arrays;
  * <p><b>Zero.</b> An exact sum of zero (including a sum of only {@code -0.0} values and the empty
  * sum) yields {@code +0.0}; the sign of zero is not tracked.
  *
- * <p><b>Representation.</b> The exact sum is an integer multiple of 2<sup>-1074</sup> (the smallest
- * subnormal), held as {@value #NUM_CHUNKS} signed 64-bit chunks, chunk {@code i} weighing
- * 2<sup>32i-1074</sup>. Each {@link #add(double)} adds the 53-bit significand, shifted by the low 5
- * bits of the exponent, as two pieces into two adjacent chunks without any carry; the 11 spare bits
- * of each chunk absorb {@value #CARRY_INTERVAL} additions, after which carries are propagated once
- * so that every chunk but the top one is again a 32-bit digit. The top chunks only ever receive
- * carries, so the sum stays exact as long as the absolute values added sum to less than
- * 2<sup>1102</sup> (for example 2<sup>78</sup> additions of {@link Double#MAX_VALUE}).
+ * <p><b>Representation.</b> A sum that has seen few values is small: it holds its exact value as at
+ * most {@value #MAX_PARTS} non-zero, non-overlapping doubles of increasing magnitude (a
+ * floating-point expansion, Shewchuk 1997), each value added by error-free transformations, and
+ * allocates nothing but those four doubles. A sum whose expansion would need more parts, that has
+ * taken {@value #SMALL_ADDS} additions, that nears the overflow range, or that merges a wide one
+ * becomes wide, keeping its value: the exact sum is then an integer multiple of 2<sup>-1074</sup>
+ * (the smallest subnormal), held as {@value #NUM_CHUNKS} signed 64-bit chunks, chunk {@code i}
+ * weighing 2<sup>32i-1074</sup>. Each {@link #add(double)} adds the 53-bit significand, shifted by
+ * the low 5 bits of the exponent, as two pieces into two adjacent chunks without any carry; the 11
+ * spare bits of each chunk absorb {@value #CARRY_INTERVAL} additions, after which carries are
+ * propagated once so that every chunk but the top one is again a 32-bit digit. The top chunks only
+ * ever receive carries, so the sum stays exact as long as the absolute values added sum to less
+ * than 2<sup>1102</sup> (for example 2<sup>78</sup> additions of {@link Double#MAX_VALUE}).
  *
  * <p>Instances are not thread-safe. Read-only looking methods ({@link #doubleValue()}, {@link
  * #equals}, {@link #writeTo}, ...) may rewrite the internal representation without changing the
@@ -87,10 +92,43 @@ public final class ExactSum {
    */
   private static final int OVERFLOW_BIT_LENGTH = 1024 + 1074 + 1;
 
-  private final long[] chunks = new long[NUM_CHUNKS];
+  /**
+   * Parts a small sum holds at most. One row's terms need one or two (a product and its rounding
+   * error); sums of tens of values of a few binades apart usually fit in two or three.
+   */
+  static final int MAX_PARTS = 4;
 
-  /** Additions still allowed before carries must be propagated. */
-  private int room = CARRY_INTERVAL;
+  /**
+   * Additions a sum takes in the small form before it becomes wide: a group with more rows than
+   * this is large, so the wide form's size no longer matters, and its additions are cheaper.
+   */
+  static final int SMALL_ADDS = 64;
+
+  /**
+   * A small sum whose largest part or next value reaches this magnitude becomes wide first, so the
+   * error-free additions never overflow: the parts sum to less than twice the largest, so every
+   * intermediate stays below 3 * 2^1000.
+   */
+  private static final double SMALL_LIMIT = 0x1p1000;
+
+  /** The wide form, or null while the sum is small. */
+  private long[] chunks;
+
+  /** The small form's parts: non-zero, non-overlapping, increasing in magnitude. */
+  private double p0;
+
+  private double p1;
+  private double p2;
+  private double p3;
+
+  /** The number of parts of the small form. */
+  private int parts;
+
+  /**
+   * Wide form: additions still allowed before carries must be propagated. Small form: additions
+   * still allowed before the sum becomes wide.
+   */
+  private int room = SMALL_ADDS;
 
   /** Bit set of FLAG_NAN, FLAG_POS_INF, FLAG_NEG_INF. */
   private int specials;
@@ -110,6 +148,16 @@ public final class ExactSum {
       addSpecial(bits);
       return;
     }
+    long[] chunks = this.chunks;
+    if (chunks == null) {
+      addSmall(x);
+      return;
+    }
+    addWide(chunks, bits, exp);
+  }
+
+  /** Adds a finite value to the wide form, of bits {@code bits} and biased exponent {@code exp}. */
+  private void addWide(long[] chunks, long bits, int exp) {
     int r = room - 1;
     if (r < 0) {
       propagateCarries();
@@ -130,6 +178,116 @@ public final class ExactSum {
     long sign = bits >> 63;
     chunks[index] += (low ^ sign) - sign;
     chunks[index + 1] += (high ^ sign) - sign;
+  }
+
+  /** Adds a finite value to the wide form. */
+  private void addWide(double x) {
+    long bits = Double.doubleToRawLongBits(x);
+    addWide(chunks, bits, (int) (bits >>> 52) & 0x7FF);
+  }
+
+  /**
+   * Adds a finite value to the small form by Shewchuk's Grow-Expansion with zero elimination: the
+   * value runs through the parts from the smallest, each step an exact two-sum whose rounding error
+   * stays as a part. Becomes wide when the result needs more parts than it has, after {@value
+   * #SMALL_ADDS} additions, or near the overflow range.
+   */
+  private void addSmall(double x) {
+    if (x == 0.0) {
+      return;
+    }
+    int n = parts;
+    if (--room < 0
+        || !(Math.abs(x) < SMALL_LIMIT)
+        || (n > 0 && !(Math.abs(part(n - 1)) < SMALL_LIMIT))) {
+      widen();
+      addWide(x);
+      return;
+    }
+    double q = x;
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      double e = part(i);
+      double sum = q + e;
+      double bv = sum - q;
+      double h = (q - (sum - bv)) + (e - bv);
+      q = sum;
+      if (h != 0.0) {
+        // m <= i: the parts not yet read are never overwritten.
+        setPart(m++, h);
+      }
+    }
+    if (q != 0.0) {
+      if (m == MAX_PARTS) {
+        // Five parts: the four kept and q are the exact sum.
+        parts = m;
+        widen();
+        addWide(q);
+        return;
+      }
+      setPart(m++, q);
+    }
+    for (int i = m; i < n; i++) {
+      setPart(i, 0.0);
+    }
+    parts = m;
+  }
+
+  private double part(int i) {
+    switch (i) {
+      case 0:
+        return p0;
+      case 1:
+        return p1;
+      case 2:
+        return p2;
+      default:
+        return p3;
+    }
+  }
+
+  private void setPart(int i, double v) {
+    switch (i) {
+      case 0:
+        p0 = v;
+        break;
+      case 1:
+        p1 = v;
+        break;
+      case 2:
+        p2 = v;
+        break;
+      default:
+        p3 = v;
+        break;
+    }
+  }
+
+  /** Turns a small sum into the wide form of the same value. */
+  private void widen() {
+    if (chunks != null) {
+      return;
+    }
+    int n = parts;
+    chunks = new long[NUM_CHUNKS];
+    room = CARRY_INTERVAL;
+    for (int i = 0; i < n; i++) {
+      addWide(part(i));
+    }
+    p0 = p1 = p2 = p3 = 0.0;
+    parts = 0;
+  }
+
+  /** Whether the sum is in the small form (for tests). */
+  boolean isSmall() {
+    return chunks == null;
+  }
+
+  /** A wide accumulator of the same value and specials; this one is not changed. */
+  ExactSum wideCopy() {
+    ExactSum c = copy();
+    c.widen();
+    return c;
   }
 
   private void addSpecial(long bits) {
@@ -153,6 +311,13 @@ public final class ExactSum {
       other = other.copy();
     }
     specials |= other.specials;
+    if (other.chunks == null) {
+      for (int i = 0; i < other.parts; i++) {
+        addFinite(other.part(i));
+      }
+      return;
+    }
+    widen();
     propagateCarries();
     // Propagate other's carries on the fly instead of normalizing it, so other is not written.
     // Its chunks are below 2^63 - 2^52 in magnitude and the running carry below 2^31, so v cannot
@@ -166,6 +331,15 @@ public final class ExactSum {
     }
     chunks[TOP] += o[TOP] + carry;
     propagateCarries();
+  }
+
+  /** Adds a finite value in whichever form the sum is. */
+  private void addFinite(double x) {
+    if (chunks == null) {
+      addSmall(x);
+    } else {
+      addWide(x);
+    }
   }
 
   /**
@@ -196,6 +370,13 @@ public final class ExactSum {
       return;
     }
     if (y == 0.0) {
+      return;
+    }
+    if (x.chunks == null) {
+      // The parts' products, each exact as a product and its rounding error.
+      for (int i = 0; i < x.parts; i++) {
+        addProduct(x.part(i), y);
+      }
       return;
     }
     ExactSum n = x.copy();
@@ -246,6 +427,21 @@ public final class ExactSum {
   public double doubleValue() {
     if (specials != 0) {
       return specialValue();
+    }
+    if (chunks == null) {
+      // One part is the value; IEEE addition rounds the sum of two correctly (+ 0.0 gives +0.0
+      // for an exact zero and overflows to infinity exactly as the wide form rounds); more parts
+      // are rounded by the wide form.
+      switch (parts) {
+        case 0:
+          return 0.0;
+        case 1:
+          return p0;
+        case 2:
+          return p0 + p1;
+        default:
+          return wideCopy().doubleValue();
+      }
     }
     propagateCarries();
     boolean negative = chunks[TOP] < 0;
@@ -321,6 +517,10 @@ public final class ExactSum {
     if (specials != 0) {
       return false;
     }
+    if (chunks == null) {
+      // A non-empty expansion of non-overlapping parts is never zero.
+      return parts == 0;
+    }
     propagateCarries();
     for (long c : chunks) {
       if (c != 0) {
@@ -337,7 +537,14 @@ public final class ExactSum {
    */
   public ExactSum copy() {
     ExactSum c = new ExactSum();
-    System.arraycopy(chunks, 0, c.chunks, 0, NUM_CHUNKS);
+    if (chunks != null) {
+      c.chunks = chunks.clone();
+    }
+    c.p0 = p0;
+    c.p1 = p1;
+    c.p2 = p2;
+    c.p3 = p3;
+    c.parts = parts;
     c.room = room;
     c.specials = specials;
     return c;
@@ -345,17 +552,19 @@ public final class ExactSum {
 
   /** Resets to the exact sum zero with no specials. */
   public void reset() {
-    Arrays.fill(chunks, 0);
-    room = CARRY_INTERVAL;
+    chunks = null;
+    p0 = p1 = p2 = p3 = 0.0;
+    parts = 0;
+    room = SMALL_ADDS;
     specials = 0;
   }
 
   /**
-   * Writes the compact serialized form: a version byte (1), a flags byte (bit 0 NaN, bit 1
+   * Writes the canonical serialized form: a version byte (1), a flags byte (bit 0 NaN, bit 1
    * +Infinity, bit 2 -Infinity, bit 3 negative finite sum), an unsigned byte count of 32-bit digit
    * chunks and, if it is non-zero, an unsigned byte index of the lowest one followed by the digits
    * of the magnitude, lowest first, as big-endian ints. Only the non-zero range is written, so e.g.
-   * the sum of 1.0 takes 8 bytes.
+   * the sum of 1.0 takes 8 bytes. Equal sums write equal bytes, whatever their form.
    *
    * @param out where to write
    * @throws IOException if {@code out} fails
@@ -363,6 +572,19 @@ public final class ExactSum {
    *     documented capacity; unreachable in practice)
    */
   public void writeTo(DataOutput out) throws IOException {
+    if (chunks == null) {
+      wideCopy().writeTo(out);
+      return;
+    }
+    out.writeByte(SERIAL_VERSION);
+    writeDigits(out, 0);
+  }
+
+  /**
+   * Writes the flags byte (bits 0-2 the specials, bit 3 a negative sum, or'ed with {@code tag}),
+   * the chunk count, the lowest chunk's index and the digits of the wide form.
+   */
+  private void writeDigits(DataOutput out, int tag) throws IOException {
     propagateCarries();
     boolean negative = chunks[TOP] < 0;
     if (negative) {
@@ -375,8 +597,7 @@ public final class ExactSum {
         // Only reachable beyond the documented capacity (sum of |x| >= 2^1102).
         throw new IllegalStateException("ExactSum: magnitude exceeds the serializable range");
       }
-      out.writeByte(SERIAL_VERSION);
-      out.writeByte(specials | (negative ? FLAG_NEGATIVE : 0));
+      out.writeByte(tag | specials | (negative ? FLAG_NEGATIVE : 0));
       int count = hi < 0 ? 0 : hi - lo + 1;
       out.writeByte(count);
       if (count > 0) {
@@ -398,6 +619,14 @@ public final class ExactSum {
    * @return the serialized size in bytes
    */
   public int serializedSize() {
+    if (chunks == null) {
+      return wideCopy().serializedSize();
+    }
+    return 1 + digitsSize();
+  }
+
+  /** The bytes {@link #writeDigits} writes. */
+  private int digitsSize() {
     propagateCarries();
     boolean negative = chunks[TOP] < 0;
     if (negative) {
@@ -408,7 +637,92 @@ public final class ExactSum {
     if (negative) {
       negate();
     }
-    return hi < 0 ? 3 : 4 + 4 * (hi - lo + 1);
+    return hi < 0 ? 2 : 3 + 4 * (hi - lo + 1);
+  }
+
+  /** The compact form's tag of a wide sum, in bits 4-6 of its first byte. */
+  private static final int COMPACT_WIDE = 7;
+
+  /**
+   * Writes the compact form, for a container that carries its own version: a tag byte whose bits
+   * 0-2 are the specials (as in {@link #writeTo}) and bits 4-6 the number of parts of a small sum,
+   * then those parts as 8-byte doubles, smallest first; or, for a wide sum, bits 4-6 set to 7, bit
+   * 3 set for a negative sum, then the chunk count, lowest chunk index and digits as {@link
+   * #writeTo} writes them. The empty sum takes 1 byte, the sum of one value 9.
+   *
+   * @param out where to write
+   * @throws IOException if {@code out} fails
+   */
+  public void writeCompactTo(DataOutput out) throws IOException {
+    if (chunks != null) {
+      writeDigits(out, COMPACT_WIDE << 4);
+      return;
+    }
+    out.writeByte(specials | (parts << 4));
+    for (int i = 0; i < parts; i++) {
+      out.writeDouble(part(i));
+    }
+  }
+
+  /**
+   * Returns the number of bytes {@link #writeCompactTo} writes for the current state.
+   *
+   * @return the compact size in bytes
+   */
+  public int compactSize() {
+    return chunks == null ? 1 + 8 * parts : digitsSize();
+  }
+
+  /**
+   * Reads the form written by {@link #writeCompactTo}, validating it. A small sum's parts are added
+   * afresh, so the value read is their exact sum whatever they are.
+   *
+   * @param in where to read from
+   * @return the accumulator that was written
+   * @throws IOException if {@code in} fails, or with a message naming the problem if the input is
+   *     truncated ({@link EOFException}) or not a valid compact ExactSum
+   */
+  public static ExactSum readCompactFrom(DataInput in) throws IOException {
+    String reading = "tag byte";
+    try {
+      int tag = in.readUnsignedByte();
+      int kind = tag >>> 4;
+      if (kind == COMPACT_WIDE) {
+        ExactSum s = new ExactSum();
+        s.widen();
+        readDigits(in, tag & 0xF, s);
+        return s;
+      }
+      if (kind > MAX_PARTS || (tag & FLAG_NEGATIVE) != 0) {
+        throw new IOException(
+            "ExactSum: invalid compact tag byte 0x"
+                + Integer.toHexString(tag)
+                + "; expected up to "
+                + MAX_PARTS
+                + " parts or a wide sum");
+      }
+      ExactSum s = new ExactSum();
+      for (int i = 0; i < kind; i++) {
+        reading = "part " + (i + 1) + " of " + kind;
+        double x = in.readDouble();
+        if (x == 0.0 || !Double.isFinite(x)) {
+          throw new IOException(
+              "ExactSum: compact part " + x + " is not allowed; expected a finite non-zero double");
+        }
+        s.add(x);
+      }
+      s.specials = tag & SPECIAL_FLAGS;
+      return s;
+    } catch (EOFException e) {
+      throw truncated(reading, e);
+    }
+  }
+
+  private static EOFException truncated(String reading, EOFException e) {
+    EOFException wrapped =
+        new EOFException("ExactSum: truncated serialized form, input ended reading " + reading);
+    wrapped.initCause(e);
+    return wrapped;
   }
 
   /** Returns the index of the highest non-zero chunk, or -1 if all are zero. */
@@ -439,20 +753,37 @@ public final class ExactSum {
    */
   public static ExactSum readFrom(DataInput in) throws IOException {
     ExactSum s = new ExactSum();
-    String reading = "version byte";
+    s.widen();
     try {
       int version = in.readUnsignedByte();
       if (version != SERIAL_VERSION) {
         throw new IOException(
             "ExactSum: unsupported serialized version " + version + ", expected " + SERIAL_VERSION);
       }
-      reading = "flags byte";
+    } catch (EOFException e) {
+      throw truncated("version byte", e);
+    }
+    String reading = "flags byte";
+    try {
       int flags = in.readUnsignedByte();
       if ((flags & ~(SPECIAL_FLAGS | FLAG_NEGATIVE)) != 0) {
         throw new IOException(
             "ExactSum: invalid flags byte 0x" + Integer.toHexString(flags) + ", allowed bits 0xf");
       }
-      reading = "chunk count";
+      readDigits(in, flags, s);
+      return s;
+    } catch (EOFException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("ExactSum:")) {
+        throw e;
+      }
+      throw truncated(reading, e);
+    }
+  }
+
+  /** Reads the chunk count, lowest index and digits into the wide sum {@code s}. */
+  private static void readDigits(DataInput in, int flags, ExactSum s) throws IOException {
+    String reading = "chunk count";
+    try {
       int count = in.readUnsignedByte();
       if (count > NUM_CHUNKS) {
         throw new IOException(
@@ -489,12 +820,8 @@ public final class ExactSum {
       if (negative) {
         s.negate();
       }
-      return s;
     } catch (EOFException e) {
-      EOFException wrapped =
-          new EOFException("ExactSum: truncated serialized form, input ended reading " + reading);
-      wrapped.initCause(e);
-      throw wrapped;
+      throw truncated(reading, e);
     }
   }
 
@@ -514,15 +841,28 @@ public final class ExactSum {
     if (specials != other.specials) {
       return false;
     }
-    propagateCarries();
-    other.propagateCarries();
-    return Arrays.equals(chunks, other.chunks);
+    if (chunks == null && other.chunks == null && parts == other.parts) {
+      boolean same = true;
+      for (int i = 0; i < parts; i++) {
+        same &= Double.doubleToRawLongBits(part(i)) == Double.doubleToRawLongBits(other.part(i));
+      }
+      if (same) {
+        return true;
+      }
+    }
+    // The same value may be held as different parts, or in the other form.
+    ExactSum a = chunks == null ? wideCopy() : this;
+    ExactSum b = other.chunks == null ? other.wideCopy() : other;
+    a.propagateCarries();
+    b.propagateCarries();
+    return Arrays.equals(a.chunks, b.chunks);
   }
 
   @Override
   public int hashCode() {
-    propagateCarries();
-    return 31 * Arrays.hashCode(chunks) + specials;
+    ExactSum a = chunks == null ? wideCopy() : this;
+    a.propagateCarries();
+    return 31 * Arrays.hashCode(a.chunks) + specials;
   }
 
   /** Returns {@code ExactSum[<doubleValue()>]}. */

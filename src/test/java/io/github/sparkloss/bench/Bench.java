@@ -121,13 +121,23 @@ public final class Bench {
           "  --keep-data         do not delete the data directory",
           "  --out DIR           JSON directory (default target/bench; scripts/bench: the build",
           "                      directory's bench/)",
+          "  --groups            also run the groups series: --rows cached rows of C=10 double",
+          "                      logits grouped by id % G for each G of --group-counts",
+          "  --groups-only       only the groups series",
+          "  --group-counts G[,G] default 1,1000,200000,2000000",
+          "  --e2e               also run the end-to-end Parquet group: conf/example.conf's eight",
+          "                      aggregate metrics (as _stats, fused) against scans of the same",
+          "                      columns, grouped by model",
+          "  --e2e-only          only the end-to-end Parquet group",
+          "  --e2e-rows N        rows of its synthetic prediction log (default 5000000)",
           "  --profile-query Q   only run query Q (table t_cached: first type and C, --rows rows)",
           "                      in a loop for --profile-seconds (default 60), for JFR",
-          "scripts/bench --baseline REV [--rounds N] [flags]",
+          "scripts/bench --baseline REV [--rounds N] [--same-bench] [flags]",
           "                      before/after: builds git revision REV apart, then runs these",
           "                      flags on REV and on the working tree alternately, N rounds",
           "                      (default 5) of one JVM each, and prints per variant both medians",
-          "                      and the median per-round ratio (see scripts/bench)");
+          "                      and the median per-round ratio (see scripts/bench); with",
+          "                      --same-bench both sides run this benchmark code");
 
   /** Written by the kernel loops so the JIT cannot drop the work. */
   private static volatile double sink;
@@ -149,6 +159,8 @@ public final class Bench {
     final List<Object> targets = new ArrayList<>();
     final List<Object> scaling = new ArrayList<>();
     Map<String, Object> scalingFixedCost;
+    final List<Object> groupsSeries = new ArrayList<>();
+    Map<String, Object> endToEnd;
   }
 
   /**
@@ -179,6 +191,12 @@ public final class Bench {
     o.put("scaling", "false");
     o.put("scaling-only", "false");
     o.put("scaling-rows", "1000000,10000000,100000000");
+    o.put("groups", "false");
+    o.put("groups-only", "false");
+    o.put("group-counts", "1,1000,200000,2000000");
+    o.put("e2e", "false");
+    o.put("e2e-only", "false");
+    o.put("e2e-rows", "5000000");
     o.put("data", "/tmp/sparkloss-bench");
     o.put("keep-data", "false");
     o.put("out", "target/bench");
@@ -218,6 +236,12 @@ public final class Bench {
     if (o.get("scaling-only").equals("true")) {
       o.put("scaling", "true");
     }
+    if (o.get("groups-only").equals("true")) {
+      o.put("groups", "true");
+    }
+    if (o.get("e2e-only").equals("true")) {
+      o.put("e2e", "true");
+    }
     return new Bench.Runner(o).run();
   }
 
@@ -231,6 +255,7 @@ public final class Bench {
     final Path data;
     SparkSession spark;
     int cores;
+    int printedTargets;
 
     Runner(Map<String, String> o) {
       this.o = o;
@@ -271,8 +296,18 @@ public final class Bench {
           profile();
           return res;
         }
-        if (!o.get("scaling-only").equals("true")) {
+        boolean only =
+            o.get("scaling-only").equals("true")
+                || o.get("groups-only").equals("true")
+                || o.get("e2e-only").equals("true");
+        if (!only) {
           matrix();
+        }
+        if (o.get("groups").equals("true")) {
+          groupsSeries();
+        }
+        if (o.get("e2e").equals("true")) {
+          endToEnd();
         }
         if (o.get("scaling").equals("true")) {
           scaling();
@@ -291,6 +326,8 @@ public final class Bench {
       json.put("machine", machine);
       json.put("groups", res.groups);
       json.put("targets", res.targets);
+      json.put("groupsSeries", res.groupsSeries);
+      json.put("endToEnd", res.endToEnd);
       json.put("scaling", res.scaling);
       json.put("scalingFixedCost", res.scalingFixedCost);
       Path dir = Paths.get(o.get("out"));
@@ -310,7 +347,7 @@ public final class Bench {
       String type = list(o.get("types")).get(0);
       int c = Integer.parseInt(list(o.get("classes")).get(0));
       Dataset<Row> df =
-          generate(Long.parseLong(o.get("rows")), c, type, true)
+          generate(Long.parseLong(o.get("rows")), c, type, true, true)
               .persist(StorageLevel.MEMORY_ONLY());
       df.count();
       df.createOrReplaceTempView("t_cached");
@@ -393,10 +430,15 @@ public final class Bench {
           df.unpersist(true);
         }
       }
-      if (!res.targets.isEmpty()) {
-        out("%n#### Targets (cross_entropy, C=10)%n");
+      printTargets();
+    }
+
+    /** Prints the targets measured so far and forgets them (they stay in the JSON). */
+    void printTargets() {
+      if (res.targets.size() > printedTargets) {
+        out("%n#### Targets%n");
         out("%-46s %-10s %10s %10s  %s%n", "target", "config", "measured", "limit", "met");
-        for (Object t : res.targets) {
+        for (Object t : res.targets.subList(printedTargets, res.targets.size())) {
           @SuppressWarnings("unchecked")
           Map<String, Object> m = (Map<String, Object>) t;
           out(
@@ -411,6 +453,7 @@ public final class Bench {
             "(ratios are medians of per-repetition wall-time ratios; 'kernel' compares rows/s"
                 + " with single-core kernel rows/s x %d cores)%n",
             cores);
+        printedTargets = res.targets.size();
       }
     }
 
@@ -426,7 +469,15 @@ public final class Bench {
      * {@code negative}, C values in [-2, 2]: triplet_margin_loss's third argument.
      */
     Dataset<Row> generate(long rows, int c, String type, boolean withTarget) {
+      return generate(rows, c, type, withTarget, false);
+    }
+
+    /** As above; with {@code withId} the table also keeps the row's {@code id} (bigint). */
+    Dataset<Row> generate(long rows, int c, String type, boolean withTarget, boolean withId) {
       List<String> cols = new ArrayList<>();
+      if (withId) {
+        cols.add("id");
+      }
       cols.add(
           elements(c, "cast((pmod(hash(id, %s), 20001) - 10000) / 2500.0 as " + type + ")")
               + " as logits");
@@ -899,6 +950,290 @@ public final class Bench {
         }
       }
       return MechanismBench.median(ns);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // The groups series
+
+    /** A variant whose query returns {@code (count, sum)}; its value is the sum. */
+    Variant grouped(String name, String q) {
+      return new Variant(
+          name,
+          () -> {
+            Row r = spark.sql(q).collectAsList().get(0);
+            return r.isNullAt(1) ? Double.NaN : ((Number) r.get(1)).doubleValue();
+          });
+    }
+
+    /**
+     * The same cached rows ({@code --rows} of C = 10 double logits) grouped by {@code id % G} for
+     * each G of {@code --group-counts}, every query wrapped as {@code SELECT count(*), sum(v) FROM
+     * (SELECT ... AS v FROM t GROUP BY g)} so that no aggregate is pruned: the cost per group of
+     * sparkloss against Spark's own aggregates.
+     */
+    void groupsSeries() {
+      long rows = Long.parseLong(o.get("rows"));
+      long g0 = System.nanoTime();
+      Dataset<Row> df =
+          generate(rows, 10, "double", false, true).persist(StorageLevel.MEMORY_ONLY());
+      long n = df.count();
+      df.createOrReplaceTempView("t_groups");
+      out(
+          "%n#### Groups series: logits array<double>, C=10, %d cached rows, generated in %.1f s%n",
+          n, (System.nanoTime() - g0) / 1e9);
+      String[][] queries = {
+        {"scan_size", "sum(size(logits))"},
+        {"sql", "avg(aggregate(logits, 0D, (a, x) -> a + exp(x)))"},
+        {"sparkloss", "cross_entropy(logits, label)"},
+        {"sparkloss_stats", "cross_entropy_stats(logits, label).value"},
+        {"sparkloss_per_class", "cross_entropy_stats(logits, label, per_class => true).value"}
+      };
+      List<Map<String, Object>> points = new ArrayList<>();
+      for (String gs : list(o.get("group-counts"))) {
+        long groups = Long.parseLong(gs);
+        List<Variant> vs = new ArrayList<>();
+        for (String[] q : queries) {
+          vs.add(
+              grouped(
+                  q[0],
+                  "SELECT count(*), sum(v) FROM (SELECT id % "
+                      + groups
+                      + " AS g, "
+                      + q[1]
+                      + " AS v FROM t_groups GROUP BY id % "
+                      + groups
+                      + ")"));
+        }
+        out("%n== groups=%d (%s rows per group)%n", groups, rows / (double) groups);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Variant v : vs) {
+          values.put(v.name, v.run.getAsDouble()); // warm-up
+        }
+        Timings t = time(vs, "");
+        int iSql = 1;
+        out(
+            "%-20s %8s %7s %7s %7s %8s %7s%n",
+            "variant", "wall s", "min", "max", "x sql", "cpu s", "x sql");
+        List<Object> vj = new ArrayList<>();
+        for (int v = 0; v < vs.size(); v++) {
+          out(
+              "%-20s %8.3f %7.3f %7.3f %7.2f %8.3f %7.2f%n",
+              vs.get(v).name,
+              MechanismBench.median(t.wall[v]),
+              Arrays.stream(t.wall[v]).min().getAsDouble(),
+              Arrays.stream(t.wall[v]).max().getAsDouble(),
+              MechanismBench.ratio(t.wall, v, iSql),
+              MechanismBench.median(t.cpu[v]),
+              MechanismBench.ratio(t.cpu, v, iSql));
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", vs.get(v).name);
+          m.put("value", values.get(vs.get(v).name));
+          m.put("wallSeconds", t.wall[v]);
+          m.put("cpuSeconds", t.cpu[v]);
+          m.put("medianWall", MechanismBench.median(t.wall[v]));
+          m.put("medianCpu", MechanismBench.median(t.cpu[v]));
+          m.put("xSql", MechanismBench.ratio(t.wall, v, iSql));
+          m.put("cpuXSql", MechanismBench.ratio(t.cpu, v, iSql));
+          vj.add(m);
+        }
+        double ce = values.get("sparkloss");
+        for (String other : new String[] {"sparkloss_stats", "sparkloss_per_class"}) {
+          boolean same = Double.doubleToLongBits(ce) == Double.doubleToLongBits(values.get(other));
+          out("  check sparkloss vs %-20s %s%n", other, same ? "bit-identical" : "DIFFERS");
+        }
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("groups", groups);
+        point.put("rows", rows);
+        point.put("variants", vj);
+        points.add(point);
+        res.groupsSeries.add(point);
+        String cfg = "groups=" + groups;
+        long perGroup = rows / Math.max(groups, 1);
+        if (perGroup == 1) {
+          target(
+              cfg,
+              "sparkloss / sql <= 1.5",
+              t.wall,
+              names(vs),
+              "sparkloss",
+              "sql",
+              1.5,
+              false,
+              rows);
+          target(
+              cfg,
+              "sparkloss_per_class / sql <= 3",
+              t.wall,
+              names(vs),
+              "sparkloss_per_class",
+              "sql",
+              3,
+              false,
+              rows);
+        } else if (perGroup == 10) {
+          target(
+              cfg,
+              "sparkloss / sql <= 1.2",
+              t.wall,
+              names(vs),
+              "sparkloss",
+              "sql",
+              1.2,
+              false,
+              rows);
+        }
+      }
+      df.unpersist(true);
+      printTargets();
+    }
+
+    static List<String> names(List<Variant> vs) {
+      List<String> names = new ArrayList<>();
+      for (Variant v : vs) {
+        names.add(v.name);
+      }
+      return names;
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // End to end from Parquet
+
+    /** conf/example.conf's aggregate metrics as the job computes them: _stats, in one query. */
+    static final String E2E_METRICS =
+        "cross_entropy_stats(logits, label), cross_entropy_stats(logits, label, label_smoothing =>"
+            + " 0.1, sample_weight => sample_weight), cross_entropy_stats(logits64, label, weight"
+            + " => array(1.0, 1.0, 2.0, 2.0, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0), per_class => true),"
+            + " cross_entropy_stats(logits64, soft_target), nll_loss_stats(log_probs, label,"
+            + " reduction => 'sum'), binary_cross_entropy_stats(probs, multi_label),"
+            + " binary_cross_entropy_with_logits_stats(binary_logit, binary_label, pos_weight =>"
+            + " array(2.0)), kl_div_stats(log_probs, soft_target, reduction => 'batchmean')";
+
+    /** The columns those metrics read. */
+    static final String[] E2E_ARRAYS = {
+      "logits", "logits64", "probs", "log_probs", "soft_target", "multi_label"
+    };
+
+    /**
+     * conf/example.conf's eight aggregate metrics over a synthetic prediction log ({@code
+     * --e2e-rows} rows, C = 10, the sample data's generator) read from Parquet, grouped by model,
+     * against two scans of the same columns grouped the same way: {@code scan} touches every
+     * element (the reference of "x scan"), {@code scan_size} only decodes them.
+     */
+    void endToEnd() {
+      long n = Long.parseLong(o.get("e2e-rows"));
+      Path p = data.resolve("e2e-" + n + ".parquet");
+      long w0 = System.nanoTime();
+      io.github.sparkloss.tools.SyntheticLogs.generate(spark, n, 10, 1, partitions)
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(p.toString());
+      out(
+          "%n#### End to end from Parquet: %,d rows, conf/example.conf's eight aggregate metrics;"
+              + " wrote %s in %.1f s (%d MiB)%n",
+          n, p, (System.nanoTime() - w0) / 1e9, sizeOf(p) >> 20);
+      spark.read().parquet(p.toString()).createOrReplaceTempView("t_e2e");
+      StringBuilder elements = new StringBuilder();
+      StringBuilder sizes = new StringBuilder();
+      for (String a : E2E_ARRAYS) {
+        elements
+            .append(elements.length() == 0 ? "" : " + ")
+            .append("aggregate(")
+            .append(a)
+            .append(", 0D, (a, x) -> a + x)");
+        sizes.append(sizes.length() == 0 ? "" : " + ").append("size(").append(a).append(")");
+      }
+      String scalars = "sum(label + sample_weight + binary_logit + binary_label)";
+      List<Variant> vs = new ArrayList<>();
+      vs.add(
+          e2e(
+              "scan",
+              "SELECT model, count(*), sum("
+                  + elements
+                  + "), "
+                  + scalars
+                  + " FROM t_e2e GROUP BY model"));
+      vs.add(
+          e2e(
+              "scan_size",
+              "SELECT model, count(*), sum("
+                  + sizes
+                  + "), "
+                  + scalars
+                  + " FROM t_e2e GROUP BY model"));
+      vs.add(
+          e2e(
+              "sparkloss",
+              "SELECT model, count(*), " + E2E_METRICS + " FROM t_e2e GROUP BY model"));
+      vs.add(
+          e2e(
+              "cross_entropy",
+              "SELECT model, count(*), cross_entropy_stats(logits, label)"
+                  + " FROM t_e2e GROUP BY model"));
+      for (Variant v : vs) {
+        v.run.getAsDouble(); // warm-up
+      }
+      Timings t = time(vs, "");
+      List<String> names = names(vs);
+      out(
+          "%-14s %8s %7s %7s %7s %7s %8s %7s%n",
+          "variant", "wall s", "min", "max", "x scan", "x size", "cpu s", "x scan");
+      List<Object> vj = new ArrayList<>();
+      for (int v = 0; v < vs.size(); v++) {
+        out(
+            "%-14s %8.3f %7.3f %7.3f %7.2f %7.2f %8.3f %7.2f%n",
+            names.get(v),
+            MechanismBench.median(t.wall[v]),
+            Arrays.stream(t.wall[v]).min().getAsDouble(),
+            Arrays.stream(t.wall[v]).max().getAsDouble(),
+            MechanismBench.ratio(t.wall, v, 0),
+            MechanismBench.ratio(t.wall, v, 1),
+            MechanismBench.median(t.cpu[v]),
+            MechanismBench.ratio(t.cpu, v, 0));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", names.get(v));
+        m.put("wallSeconds", t.wall[v]);
+        m.put("cpuSeconds", t.cpu[v]);
+        m.put("medianWall", MechanismBench.median(t.wall[v]));
+        m.put("medianCpu", MechanismBench.median(t.cpu[v]));
+        m.put("xScan", MechanismBench.ratio(t.wall, v, 0));
+        m.put("xScanSize", MechanismBench.ratio(t.wall, v, 1));
+        vj.add(m);
+      }
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("rows", n);
+      e.put("parquetBytes", sizeOf(p));
+      e.put("variants", vj);
+      res.endToEnd = e;
+      target(
+          "e2e",
+          "example metrics / scan <= 1.3",
+          t.wall,
+          names,
+          "sparkloss",
+          "scan",
+          1.3,
+          false,
+          n);
+      target(
+          "e2e",
+          "example metrics / scan_size <= 1.3",
+          t.wall,
+          names,
+          "sparkloss",
+          "scan_size",
+          1.3,
+          false,
+          n);
+      spark.catalog().dropTempView("t_e2e");
+      if (!o.get("keep-data").equals("true")) {
+        deleteTree(p);
+      }
+      printTargets();
+    }
+
+    /** A grouped query timed to its last row; its value is the number of groups. */
+    Variant e2e(String name, String q) {
+      return new Variant(name, () -> spark.sql(q).collectAsList().size());
     }
 
     // -------------------------------------------------------------------------------------------

@@ -205,7 +205,7 @@ abstract class LossContractTest {
     assertThatThrownBy(
             () -> LossState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes))))
         .isInstanceOf(IOException.class)
-        .hasMessage("LossState: unsupported serialized version 9, expected 2");
+        .hasMessage("LossState: unsupported serialized version 9, expected 3");
   }
 
   @Test
