@@ -113,7 +113,9 @@ final class Checkpoint {
       }
       cleanTemporary();
       if (latest(Long.MAX_VALUE) == null) {
-        // No batch was kept yet (the first run failed): nothing to mix, so this config starts it.
+        // No batch was kept yet (the first run failed): nothing to mix, so this config starts it,
+        // and its file source starts afresh (the old one may have listed another input's files).
+        fs.delete(new Path(root, "stream"), true);
         fs.delete(meta, false);
         return;
       }
@@ -133,6 +135,17 @@ final class Checkpoint {
     }
     if (fs.exists(root)) {
       FileStatus[] children = fs.listStatus(root);
+      boolean onlyLeftovers = children.length > 0;
+      for (FileStatus c : children) {
+        onlyLeftovers &= c.getPath().getName().startsWith("." + META + "-");
+      }
+      if (onlyLeftovers) {
+        // A first run that died while writing its metadata.
+        for (FileStatus c : children) {
+          fs.delete(c.getPath(), false);
+        }
+        children = fs.listStatus(root);
+      }
       if (!fs.getFileStatus(root).isDirectory() || children.length > 0) {
         throw new JobException(
             "incremental.checkpoint "
@@ -141,6 +154,18 @@ final class Checkpoint {
                 + META
                 + "); give a new or empty directory");
       }
+    }
+  }
+
+  /** {@code path} as the file system qualifies it (absolute, with its scheme). */
+  private String qualified(String path) {
+    Path p = new Path(path);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .makeQualified(p)
+          .toString();
+    } catch (IOException e) {
+      return path;
     }
   }
 
@@ -166,8 +191,9 @@ final class Checkpoint {
     m.put("checkpoint_format", FORMAT);
     m.put("sparkloss_version", io.github.sparkloss.SparkLoss.version());
     Map<String, Object> input = new LinkedHashMap<>();
-    input.put("path", cfg.inputPath());
+    input.put("path", qualified(cfg.inputPath()));
     input.put("format", cfg.inputFormat());
+    input.put("options", new java.util.TreeMap<>(cfg.inputOptions()));
     m.put("input", input);
     if (inputSchema != null) {
       m.put("schema", inputSchema.json());
@@ -188,9 +214,9 @@ final class Checkpoint {
   }
 
   /**
-   * A metric as its kept states depend on it: the loss, its columns and every option except
-   * confidence, which only sets the interval computed from the states, and on_bad_row, which only
-   * decides whether a later bad row fails the run or is counted.
+   * A metric as its kept states and results depend on it: the loss, its columns and every option
+   * (the confidence too: final windows keep their intervals) except on_bad_row, which only decides
+   * whether a later bad row fails the run or is counted.
    */
   static String describe(JobConfig.Metric m) {
     StringBuilder sb = new StringBuilder(m.loss().sqlName()).append('(');
@@ -207,7 +233,7 @@ final class Checkpoint {
         .namedArguments()
         .forEach(
             (k, v) -> {
-              if (!k.equals("confidence") && !k.equals("on_bad_row")) {
+              if (!k.equals("on_bad_row")) {
                 sb.append(", ").append(k).append(" => ").append(LossOptions.describe(v));
               }
             });
@@ -242,6 +268,10 @@ final class Checkpoint {
       if (!a.containsKey(e.getKey())) {
         out.add("metric '" + e.getKey() + "' was added (" + e.getValue() + ")");
       }
+    }
+    if (out.isEmpty() && !new ArrayList<>(a.keySet()).equals(new ArrayList<>(b.keySet()))) {
+      // The kept states are stored in metric order.
+      out.add("the metrics were in the order " + a.keySet() + ", now " + b.keySet());
     }
     return out;
   }
@@ -361,7 +391,23 @@ final class Checkpoint {
   boolean ownsReport() {
     try {
       Map<String, Object> r = reportedRecord();
-      return r != null && cfg.reportPath().equals(r.get("report"));
+      if (r == null || !cfg.reportPath().equals(r.get("report"))) {
+        return false;
+      }
+      // The report at that path must still be one this checkpoint wrote (or none yet).
+      Path report = new Path(cfg.reportPath());
+      FileSystem rfs = report.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!rfs.exists(report)) {
+        return true;
+      }
+      try (InputStream in = rfs.open(report)) {
+        com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(in);
+        return cfg.incremental()
+            .checkpoint()
+            .equals(n.path("incremental").path("checkpoint").asText(null));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        return false;
+      }
     } catch (IOException e) {
       return false;
     }
@@ -415,11 +461,9 @@ final class Checkpoint {
     try (OutputStream out = fs.create(temp, false)) {
       out.write(JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8));
     }
-    if (fs.exists(p)) {
-      fs.delete(p, false);
-    }
-    if (!fs.rename(temp, p)) {
-      throw new IOException("cannot rename " + temp + " to " + p);
-    }
+    // One atomic rename over the old file: a reader sees the old or the new one, never none.
+    org.apache.hadoop.fs.FileContext.getFileContext(
+            p.toUri(), spark.sparkContext().hadoopConfiguration())
+        .rename(temp, p, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
   }
 }

@@ -45,16 +45,23 @@ final class Columns {
 
   /**
    * {@code df} with the window's start and end added as columns when the config has a window
-   * (tumbling windows of its duration over its column, as Spark's {@code window} aligns them).
+   * (tumbling windows of its duration over its column, as Spark's {@code window} aligns them); a
+   * null timestamp has a null window.
    */
   static Dataset<Row> keyed(Dataset<Row> df, JobConfig cfg) {
     JobConfig.Window w = cfg.window();
     if (w == null) {
       return df;
     }
-    Column window = functions.window(col(w.column()), w.duration());
-    return df.withColumn(JobConfig.WINDOW_START, window.getField("start"))
-        .withColumn(JobConfig.WINDOW_END, window.getField("end"));
+    // The windows Spark's window() gives (aligned to the epoch), computed here so that a row whose
+    // timestamp is null keeps a null window instead of being dropped, as window() drops it.
+    Column micros = functions.call_function("unix_micros", col(w.column()));
+    Column duration = functions.lit(w.durationMicros());
+    Column start = micros.minus(functions.call_function("pmod", micros, duration));
+    return df.withColumn(JobConfig.WINDOW_START, functions.call_function("timestamp_micros", start))
+        .withColumn(
+            JobConfig.WINDOW_END,
+            functions.call_function("timestamp_micros", start.plus(duration)));
   }
 
   /** The columns that name a group, in {@link JobConfig#keys} order, over {@link #keyed} rows. */

@@ -138,7 +138,15 @@ final class IncrementalRun {
     }
 
     DataStreamReader reader =
-        spark.readStream().format(cfg.inputFormat()).options(cfg.inputOptions()).schema(schema);
+        spark
+            .readStream()
+            .format(cfg.inputFormat())
+            .options(cfg.inputOptions())
+            // Spark's file source skips, after its first batch, a file more than maxFileAge older
+            // than the newest one seen (a week by default): a backfill or a copy that keeps
+            // modification times must still be read.
+            .option("maxFileAge", "36500d")
+            .schema(schema);
     Dataset<Row> stream = reader.load(cfg.inputPaths().get(0));
     VoidFunction2<Dataset<Row>, Long> apply = this::apply;
     StreamingQuery query =
@@ -289,16 +297,26 @@ final class IncrementalRun {
    */
   private static <T> T withAdaptiveExecution(SparkSession session, Work<T> work)
       throws IOException {
-    String key = "spark.sql.adaptive.enabled";
-    String before = session.conf().get(key, null);
-    session.conf().set(key, "true");
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("spark.sql.adaptive.enabled", "true");
+    // Kept states hold dates and timestamps as they are (Spark 3.5 refuses to write old ones by
+    // default; Spark 4 writes them as they are).
+    settings.put("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED");
+    settings.put("spark.sql.parquet.int96RebaseModeInWrite", "CORRECTED");
+    java.util.Map<String, String> before = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<String, String> e : settings.entrySet()) {
+      before.put(e.getKey(), session.conf().get(e.getKey(), null));
+      session.conf().set(e.getKey(), e.getValue());
+    }
     try {
       return work.run();
     } finally {
-      if (before == null) {
-        session.conf().unset(key);
-      } else {
-        session.conf().set(key, before);
+      for (java.util.Map.Entry<String, String> e : before.entrySet()) {
+        if (e.getValue() == null) {
+          session.conf().unset(e.getKey());
+        } else {
+          session.conf().set(e.getKey(), e.getValue());
+        }
       }
     }
   }
@@ -308,10 +326,9 @@ final class IncrementalRun {
     Dataset<Row> keyed = Columns.keyed(batch, cfg);
     JobConfig.Window window = cfg.window();
     boolean watermarked = window != null && window.watermark() != null;
-    Long watermark =
-        watermarked && previous != null && previous.maxEventMicros() != null
-            ? previous.maxEventMicros() - window.watermarkMicros()
-            : null;
+    // Windows final as of the previous batch stay final, whatever the watermark is now: their
+    // states are gone, so a row for one of them is late.
+    Long watermark = previous == null ? null : previous.watermarkMicros();
     Column late =
         watermark == null
             ? functions.lit(false)
@@ -346,8 +363,11 @@ final class IncrementalRun {
         maxEvent = maxEvent == null ? f.getLong(3) : Math.max(maxEvent, f.getLong(3));
       }
     }
-    Long newWatermark =
-        watermarked && maxEvent != null ? maxEvent - window.watermarkMicros() : null;
+    Long newWatermark = watermark;
+    if (watermarked && maxEvent != null) {
+      long candidate = maxEvent - window.watermarkMicros();
+      newWatermark = watermark == null ? candidate : Math.max(watermark, candidate);
+    }
 
     // The new rows and the kept states of open groups, merged per group.
     Dataset<Row> fresh = keyed.filter(functions.not(late)).select(freshColumns());

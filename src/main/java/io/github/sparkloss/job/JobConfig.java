@@ -54,6 +54,18 @@ public final class JobConfig {
   static final Set<String> WINDOW_KEYS = Set.of("column", "duration", "watermark");
   static final Set<String> INCREMENTAL_KEYS = Set.of("checkpoint", "trigger");
 
+  /**
+   * Options of Spark's file source that incremental runs refuse: the job never deletes or moves its
+   * input, and never skips a file of the input directory.
+   */
+  static final Map<String, String> REFUSED_STREAM_OPTIONS =
+      Map.of(
+          "cleansource", "the job never deletes or moves its input files",
+          "sourcearchivedir", "the job never deletes or moves its input files",
+          "maxfileage",
+              "every file of the input directory is read, however old its modification time",
+          "latestfirst", "files are read in the order they arrived");
+
   /** The group columns a window adds, before the group_by columns. */
   public static final String WINDOW_START = "window_start";
 
@@ -227,6 +239,12 @@ public final class JobConfig {
     }
     if (incremental == null) {
       return;
+    }
+    for (String key : inputOptions.keySet()) {
+      String refused = REFUSED_STREAM_OPTIONS.get(key.toLowerCase(Locale.ROOT));
+      if (refused != null) {
+        throw error("input.options." + key + " is not allowed in incremental runs: " + refused);
+      }
     }
     if (inputPaths.size() != 1) {
       throw error(

@@ -290,6 +290,19 @@ class IncrementalJobTest extends SparkTestBase {
         .contains("metric 'mse' was added (mse_loss(input = binary_prob, target = binary_label, ");
     assertThat(JobHarness.listing(cp)).isEqualTo(kept);
 
+    // The same metrics in another order: the kept states are stored in metric order.
+    String reordered =
+        config(in, cp, "report.json", "group_by = [model]")
+            .replace("  { name = ce, loss = cross_entropy, input = logits, target = label }\n", "")
+            .replace(
+                "  { name = nll,",
+                "  { name = ce, loss = cross_entropy, input = logits, target = label }\n"
+                    + "  { name = nll,");
+    assertThat(run(reordered).failedWithOneLine())
+        .contains(
+            "keeps the states of another evaluation: the metrics were in the order [ce,"
+                + " ce_weighted, kl, bce, nll], now [ce_weighted, kl, bce, ce, nll]");
+
     // A checkpoint of another format is refused, naming both formats.
     Path meta = cp.resolve("sparkloss.json");
     try {
@@ -400,6 +413,63 @@ class IncrementalJobTest extends SparkTestBase {
     assertThat(kept.filter("__final").count()).isPositive();
     assertThat(kept.filter("__final and __s0 is not null").count()).isZero();
     assertThat(kept.filter("not __final and __s0 is null").count()).isZero();
+  }
+
+  @Test
+  void rowsWithANullTimestampFallInANullWindow() throws IOException {
+    Path in = Files.createDirectories(work.resolve("in"));
+    Path cp = work.resolve("cp");
+    // File 0 with every fifth timestamp null.
+    Path nulls = work.resolve("nulls");
+    spark
+        .read()
+        .parquet(files[0].toString())
+        .withColumn(
+            "ts",
+            functions
+                .when(functions.col("id").mod(5).equalTo(0), functions.lit(null))
+                .otherwise(functions.col("ts")))
+        .coalesce(1)
+        .write()
+        .parquet(nulls.toString());
+    try (Stream<Path> s = Files.list(nulls)) {
+      Path part =
+          s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.copy(part, in.resolve("part-nulls.parquet"));
+    }
+    String window = "window { column = ts, duration = \"6 hours\" }";
+    run(config(in, cp, "report.json", window)).succeeded();
+    JsonNode report = JobHarness.readJson(work.resolve("report.json"));
+    JsonNode first = report.at("/metrics/0");
+    assertThat(first.at("/group/window_start").isNull()).isTrue();
+    assertThat(
+            first.get("rows").asLong()
+                + first.get("ignored_rows").asLong()
+                + first.get("bad_rows").asLong())
+        .isEqualTo(FILE_ROWS / 5);
+    assertThat(report.at("/input/rows").asLong()).isEqualTo(FILE_ROWS);
+    assertThat(comparable(work.resolve("report.json"))).isEqualTo(fullRun(in, window));
+  }
+
+  @Test
+  void windowsFinalUnderAnEarlierWatermarkStayFinal() {
+    Path in = work.resolve("in");
+    Path cp = work.resolve("cp");
+    String watermarked = "window { column = ts, duration = \"6 hours\", watermark = \"12 hours\" }";
+    String open = "window { column = ts, duration = \"6 hours\" }";
+    arrive(in, 0);
+    arrive(in, 3);
+    run(config(in, cp, "report.json", watermarked)).succeeded();
+    // Without the watermark now, file 1's windows were final before: its rows stay late, and no
+    // window appears twice.
+    arrive(in, 1);
+    run(config(in, cp, "report.json", open)).succeeded();
+    JsonNode report = JobHarness.readJson(work.resolve("report.json"));
+    assertThat(report.at("/incremental/late_rows_added").asLong()).isEqualTo(FILE_ROWS);
+    java.util.Set<String> groups = new java.util.HashSet<>();
+    for (JsonNode m : report.get("metrics")) {
+      assertThat(groups.add(m.get("name").asText() + " " + m.get("group"))).isTrue();
+    }
   }
 
   static Path latestState(Path cp) {

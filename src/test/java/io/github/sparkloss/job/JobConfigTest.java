@@ -606,6 +606,22 @@ class JobConfigTest {
             "incremental.trigger 'often' is not a duration; expected a number and a unit"
                 + " (microseconds to weeks), as in '1 day' or '10 minutes'"),
         Arguments.of(
+            "input { path = in, options { cleanSource = delete } }\nmetrics = ["
+                + CE
+                + "]\n"
+                + OUTPUT
+                + "incremental.checkpoint = cp\n",
+            "input.options.cleanSource is not allowed in incremental runs: the job never deletes or"
+                + " moves its input files"),
+        Arguments.of(
+            "input { path = in, options { maxFileAge = 1h } }\nmetrics = ["
+                + CE
+                + "]\n"
+                + OUTPUT
+                + "incremental.checkpoint = cp\n",
+            "input.options.maxFileAge is not allowed in incremental runs: every file of the input"
+                + " directory is read, however old its modification time"),
+        Arguments.of(
             minimal(CE) + "incremental { checkpoint = cp, every = 1 }\n",
             "unknown key 'incremental.every'; expected one of checkpoint, trigger"),
         Arguments.of(

@@ -240,7 +240,17 @@ class FuseLossAggregatesTest extends SparkTestBase {
     assertThat(fused).isEqualTo(separate);
     // Resumed from the kept state of grp 0 and 1, the stats and the state are those of all rows.
     assertThat(fused.getStruct(0).get(0)).isEqualTo(whole.getStruct(0).get(0));
-    assertThat((byte[]) fused.getStruct(0).get(1)).isEqualTo((byte[]) whole.getStruct(0).get(1));
+    // And the merged state it keeps resumes to those stats again, with no new row.
+    keptRow.set(
+        keptRow.size() - 1, org.apache.spark.sql.functions.lit(fused.getStruct(0).get(1)).as("s"));
+    Row again =
+        fz.limit(1)
+            .select(keptRow.toArray(new Column[0]))
+            .groupBy()
+            .agg(metrics.apply(col("s"))[0])
+            .collectAsList()
+            .get(0);
+    assertThat(again.getStruct(0).get(0)).isEqualTo(whole.getStruct(0).get(0));
   }
 
   @Test
