@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -241,11 +240,6 @@ final class IncrementalRun {
     for (IncrementalRun r : FOLLOWING) {
       r.stopRequested.countDown();
     }
-  }
-
-  /** Whether a run of this JVM is following its input. */
-  static boolean isFollowing() {
-    return !FOLLOWING.isEmpty();
   }
 
   /** Merges one micro-batch into the kept states. */
@@ -643,18 +637,5 @@ final class IncrementalRun {
 
   static String state(int i) {
     return "__s" + i;
-  }
-
-  static String rowsColumn() {
-    return ROWS;
-  }
-
-  static String finalColumn() {
-    return FINAL;
-  }
-
-  @Override
-  public String toString() {
-    return String.format(Locale.ROOT, "incremental run of %s", cfg.source());
   }
 }

@@ -55,11 +55,7 @@ public final class FuseLossAggregates extends Rule<LogicalPlan> {
     List<int[]> ordinals = new ArrayList<>();
     for (AggregateExpression ae : found) {
       LossAggregator<?, ?> function = (LossAggregator<?, ?>) ae.aggregateFunction();
-      Object f = function.aggrFunc();
-      calls.add(
-          f instanceof LossAggregate
-              ? ((LossAggregate) f).call()
-              : ((ResumableAggregate) f).call());
+      calls.add(((FusableAggregate) function.aggrFunc()).call());
       List<Expression> args = function.childList();
       int[] at = new int[args.size()];
       for (int j = 0; j < at.length; j++) {
@@ -96,9 +92,7 @@ public final class FuseLossAggregates extends Rule<LogicalPlan> {
 
   private static boolean fusable(AggregateExpression ae) {
     return ae.aggregateFunction() instanceof LossAggregator
-        && (((LossAggregator<?, ?>) ae.aggregateFunction()).aggrFunc() instanceof LossAggregate
-            || ((LossAggregator<?, ?>) ae.aggregateFunction()).aggrFunc()
-                instanceof ResumableAggregate)
+        && ((LossAggregator<?, ?>) ae.aggregateFunction()).aggrFunc() instanceof FusableAggregate
         && ae.mode() == Complete$.MODULE$
         && !ae.isDistinct()
         && ae.filter().isEmpty();

@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.DataType;
  * RowInput} and hands it to the {@link BoundLoss}; the partial state is a {@link LossState}. It
  * runs inside Catalyst's {@code V2Aggregator}, so no row is converted to Java objects.
  */
-final class LossAggregate implements AggregateFunction<LossState, Object>, StateCodec<LossState> {
+final class LossAggregate
+    implements AggregateFunction<LossState, Object>, StateCodec<LossState>, FusableAggregate {
   private static final long serialVersionUID = 1L;
 
   private final LossCall call;
@@ -122,8 +123,8 @@ final class LossAggregate implements AggregateFunction<LossState, Object>, State
     return call.hashCode();
   }
 
-  /** The call this aggregate evaluates. */
-  LossCall call() {
+  @Override
+  public LossCall call() {
     return call;
   }
 }

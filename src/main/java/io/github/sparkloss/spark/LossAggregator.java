@@ -89,15 +89,26 @@ public final class LossAggregator<S extends Serializable, R> extends ListV2Aggre
   @SuppressWarnings("unchecked")
   public byte[] serialize(S buffer) {
     if (aggrFunc() instanceof StateCodec) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        ((StateCodec<S>) aggrFunc()).write(buffer, out);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write a partial aggregation state", e);
-      }
-      return bytes.toByteArray();
+      StateCodec<S> codec = (StateCodec<S>) aggrFunc();
+      return encode(codec::write, buffer);
     }
     return super.serialize(buffer);
+  }
+
+  /** How a state writes its binary form. */
+  interface Writer<T> {
+    void write(T state, java.io.DataOutput out) throws IOException;
+  }
+
+  /** The binary form {@code writer} gives {@code state}. */
+  static <T> byte[] encode(Writer<T> writer, T state) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writer.write(state, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a partial aggregation state", e);
+    }
+    return bytes.toByteArray();
   }
 
   @Override

@@ -108,10 +108,6 @@ public final class LossFunctions {
   /** How the message of a kept state that cannot be resumed from begins, after the function. */
   public static final String CANNOT_RESUME = ResumableAggregate.CANNOT_RESUME;
 
-  /** The type of {@link #resumable}'s result. */
-  public static final org.apache.spark.sql.types.StructType RESUMABLE_TYPE =
-      ResumableAggregate.RESULT_TYPE;
-
   /** Builds the Catalyst expression of one call. */
   static Expression build(Loss loss, Output output, List<Expression> args) {
     LossCall call = LossCall.parse(loss, output, args);

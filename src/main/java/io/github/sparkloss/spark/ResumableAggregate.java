@@ -1,16 +1,11 @@
 package io.github.sparkloss.spark;
 
-import io.github.sparkloss.eval.BoundLoss;
-import io.github.sparkloss.eval.RowInput;
 import io.github.sparkloss.state.LossState;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
@@ -27,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * every row at once (the merge is exact and independent of order).
  */
 final class ResumableAggregate
-    implements AggregateFunction<LossState, InternalRow>, StateCodec<LossState> {
+    implements AggregateFunction<LossState, InternalRow>, StateCodec<LossState>, FusableAggregate {
   private static final long serialVersionUID = 1L;
 
   /** {@code struct<result: stats, state: binary>}. */
@@ -41,16 +36,15 @@ final class ResumableAggregate
   static final String CANNOT_RESUME = "cannot resume from a kept state";
 
   private final LossCall call;
-  private final BoundLoss bound;
-  private final RowReader reader;
-  private final int stateOrdinal;
 
-  private transient RowInput row;
+  /** The call's plain aggregate, which adds the rows that carry no kept state. */
+  private final LossAggregate plain;
+
+  private final int stateOrdinal;
 
   ResumableAggregate(LossCall call) {
     this.call = call;
-    this.bound = call.bound();
-    this.reader = call.rowReader();
+    this.plain = new LossAggregate(call);
     this.stateOrdinal = call.stateOrdinal();
   }
 
@@ -76,25 +70,20 @@ final class ResumableAggregate
 
   @Override
   public LossState newAggregationState() {
-    return bound.newState();
+    return plain.newAggregationState();
   }
 
   @Override
   public LossState update(LossState state, InternalRow in) {
     if (!in.isNullAt(stateOrdinal)) {
-      return bound.merge(state, kept(call, in.getBinary(stateOrdinal)));
+      return plain.merge(state, kept(call, in.getBinary(stateOrdinal)));
     }
-    RowInput r = row;
-    if (r == null) {
-      r = row = new RowInput();
-    }
-    LossAggregate.add(bound, reader, reader.read(in, r), state, r);
-    return state;
+    return plain.update(state, in);
   }
 
   @Override
   public LossState merge(LossState left, LossState right) {
-    return bound.merge(left, right);
+    return plain.merge(left, right);
   }
 
   @Override
@@ -109,23 +98,17 @@ final class ResumableAggregate
 
   @Override
   public void write(LossState state, DataOutput out) throws IOException {
-    state.writeTo(out);
+    plain.write(state, out);
   }
 
   @Override
   public LossState read(DataInput in) throws IOException {
-    return LossState.readFrom(in);
+    return plain.read(in);
   }
 
-  /** The versioned binary form of {@code state}. */
-  static byte[] toBytes(LossState state) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      state.writeTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+  /** The versioned binary form of {@code state}, as the shuffle carries it. */
+  private static byte[] toBytes(LossState state) {
+    return LossAggregator.encode(LossState::writeTo, state);
   }
 
   /**
@@ -160,8 +143,8 @@ final class ResumableAggregate
     return 31 * call.hashCode() + 1;
   }
 
-  /** The call this aggregate evaluates. */
-  LossCall call() {
+  @Override
+  public LossCall call() {
     return call;
   }
 }
